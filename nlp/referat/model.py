@@ -1,0 +1,333 @@
+"""The document model every stage reads and writes.
+
+One `Document` per input file. Every offset (`start`, `end`) is a character
+offset, `[start, end)`, into `Document.text`: the text as `normalise` left it,
+which the output record carries. Stages fill the model in order:
+
+    ingest -> Source            (raw pages, optional structure from the format)
+    normalise -> text, pages    (Document.text, Document.pages)
+    segment -> meeting, items   (Document.meeting, Document.items with sections)
+    annotate -> entities        (Item.entities, Document.entities)
+    classify -> item types      (Item.type, Item.classification)
+
+`to_dict()` / `from_dict()` give the JSONL record described by
+`referat/schema/document.schema.json`; `Document.from_dict(d).to_dict() == d`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+ITEM_TYPES = ("orientering", "beslutning", "drøftelse")
+"""The three item types of ANNOTATION.md §2, in a fixed order (class ids)."""
+
+ENTITY_LABELS = ("COMMITTEE", "PERSON", "PARTY", "AMOUNT", "LAW", "CASE_NUMBER")
+"""Labels referat itself produces; optional backends may add ORG, LOC, ..."""
+
+
+def _from_fields(cls, data: dict[str, Any]):
+    """Build a flat dataclass from a dict, ignoring keys it does not know."""
+    names = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in data.items() if k in names})
+
+
+@dataclass
+class Page:
+    """A page of the input (PDF page, or the whole text for page-less formats)."""
+
+    number: int  # 1-based, as printed by the viewer
+    start: int
+    end: int
+
+
+@dataclass
+class Span:
+    """A tagged mention: an entity, a case number, a marker.
+
+    `source` names the producer (`rules:amount`, `model:ner@0.1.0`, `dacy`), so
+    that a user can tell rule output from model output (CDP's `generator`).
+    """
+
+    label: str
+    start: int
+    end: int
+    text: str
+    norm: dict[str, Any] | None = None
+    source: str = "rules"
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"bad span offsets [{self.start}, {self.end}) for {self.text!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        if d["norm"] is None:
+            del d["norm"]
+        return d
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Span:
+        return _from_fields(cls, data)
+
+
+@dataclass
+class Section:
+    """A named part of an item (Sagsresumé, Indstilling, Beslutning, ...).
+
+    `heading` is the heading line as printed; `kind` is its canonical name
+    (`resume`, `sagsfremstilling`, `indstilling`, `beslutning`, `okonomi`,
+    `lovgrundlag`, `bilag`, `other`, ...); `start`/`end` cover the section's
+    body, after the heading.
+    """
+
+    heading: str
+    kind: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Section:
+        return _from_fields(cls, data)
+
+
+@dataclass
+class Classification:
+    """Why an item got its type: the score per class and the evidence."""
+
+    label: str
+    score: float
+    scores: dict[str, float]
+    evidence: list[str] = field(default_factory=list)
+    source: str = "rules"  # "marker", "rules", "model:linear@0.1.0", ...
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Classification:
+        return _from_fields(cls, data)
+
+
+@dataclass
+class Item:
+    """One numbered agenda point (punkt)."""
+
+    number: int
+    title: str
+    start: int  # first character of the heading
+    end: int  # end of the item's text (next heading or end of document)
+    case_number: str | None = None
+    closed: bool = False
+    marker: str | None = None  # printed type marker: "O", "B" or "D"
+    sections: list[Section] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)
+    entities: list[Span] = field(default_factory=list)
+    type: str | None = None
+    classification: Classification | None = None
+
+    def section(self, kind: str) -> Section | None:
+        """The first section of a canonical kind, or None."""
+        return next((s for s in self.sections if s.kind == kind), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "title": self.title,
+            "case_number": self.case_number,
+            "closed": self.closed,
+            "marker": self.marker,
+            "start": self.start,
+            "end": self.end,
+            "type": self.type,
+            "classification": self.classification.to_dict() if self.classification else None,
+            "absent": list(self.absent),
+            "sections": [s.to_dict() for s in self.sections],
+            "entities": [e.to_dict() for e in self.entities],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Item:
+        item = _from_fields(cls, data)
+        item.sections = [Section.from_dict(s) for s in data.get("sections") or []]
+        item.entities = [Span.from_dict(e) for e in data.get("entities") or []]
+        item.absent = list(data.get("absent") or [])
+        c = data.get("classification")
+        item.classification = Classification.from_dict(c) if c else None
+        return item
+
+
+@dataclass
+class Meeting:
+    """Meeting metadata as printed (ANNOTATION.md §4); None where not printed."""
+
+    body: str | None = None
+    date: str | None = None  # ISO 8601
+    start_time: str | None = None  # HH:MM
+    end_time: str | None = None
+    location: str | None = None
+    municipality: str | None = None
+    kind: str | None = None  # "referat" or "dagsorden"
+    participants: list[str] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v not in (None, [])} | {
+            "participants": list(self.participants),
+            "absent": list(self.absent),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Meeting:
+        return _from_fields(cls, data)
+
+
+@dataclass
+class Problem:
+    """Why a document could not be (fully) processed.
+
+    `code` is stable and machine-readable (`empty`, `binary`, `encrypted_pdf`,
+    `no_text_layer`, `unsupported_format`, `no_items`, `too_large`, `timeout`,
+    `corrupt`, `internal`); `message` is one human line.
+    """
+
+    code: str
+    message: str
+    stage: str = "ingest"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Problem:
+        return _from_fields(cls, data)
+
+
+@dataclass
+class Document:
+    """One input file and everything referat read from it."""
+
+    source: str
+    sha256: str
+    format: str
+    text: str = ""
+    pages: list[Page] = field(default_factory=list)
+    meeting: Meeting = field(default_factory=Meeting)
+    items: list[Item] = field(default_factory=list)
+    entities: list[Span] = field(default_factory=list)  # outside any item
+    errors: list[Problem] = field(default_factory=list)  # fatal: no usable output
+    warnings: list[Problem] = field(default_factory=list)  # partial: output is usable
+    layout: str | None = None  # the layout profile that segmented it
+    referat_version: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def doc_id(self) -> str:
+        """Stable id: the content hash, so renamed copies are the same document."""
+        return self.sha256[:16]
+
+    def all_entities(self) -> list[Span]:
+        """Document-level and item-level mentions, in text order."""
+        spans = list(self.entities)
+        for item in self.items:
+            spans.extend(item.entities)
+        return sorted(spans, key=lambda s: (s.start, s.end, s.label))
+
+    def page_of(self, offset: int) -> int | None:
+        """The page number holding a character offset (None without pages)."""
+        for page in self.pages:
+            if page.start <= offset < page.end:
+                return page.number
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "doc_id": self.doc_id,
+            "source": self.source,
+            "sha256": self.sha256,
+            "format": self.format,
+            "referat_version": self.referat_version,
+            "layout": self.layout,
+            "status": "ok" if self.ok else "error",
+            "errors": [p.to_dict() for p in self.errors],
+            "warnings": [p.to_dict() for p in self.warnings],
+            "meeting": self.meeting.to_dict(),
+            "items": [i.to_dict() for i in self.items],
+            "entities": [e.to_dict() for e in self.entities],
+            "pages": [asdict(p) for p in self.pages],
+            "text": self.text,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Document:
+        return cls(
+            source=data["source"],
+            sha256=data["sha256"],
+            format=data["format"],
+            text=data.get("text", ""),
+            pages=[Page(**p) for p in data.get("pages") or []],
+            meeting=Meeting.from_dict(data.get("meeting") or {}),
+            items=[Item.from_dict(i) for i in data.get("items") or []],
+            entities=[Span.from_dict(e) for e in data.get("entities") or []],
+            errors=[Problem.from_dict(p) for p in data.get("errors") or []],
+            warnings=[Problem.from_dict(p) for p in data.get("warnings") or []],
+            layout=data.get("layout"),
+            referat_version=data.get("referat_version", ""),
+        )
+
+
+# --- what ingest hands to normalise and segment -----------------------------
+
+
+@dataclass
+class ItemHint:
+    """An item as a structured format (portal JSON, portal HTML) states it.
+
+    Offsets point into the joined raw text of `Source.pages`; normalise maps
+    them into the normalised text. Sections likewise.
+    """
+
+    number: int
+    title: str
+    start: int
+    end: int
+    case_number: str | None = None
+    closed: bool = False
+    sections: list[Section] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Structure:
+    """What a structured format tells us directly, so segment need not guess."""
+
+    meeting: Meeting = field(default_factory=Meeting)
+    items: list[ItemHint] = field(default_factory=list)
+
+
+@dataclass
+class Source:
+    """A file as read: raw text per page, plus structure where the format has it.
+
+    `pages` joined with `PAGE_BREAK` give the raw text (`raw_text`) that the
+    offsets in `structure` point into.
+    """
+
+    path: str
+    sha256: str
+    format: str  # "txt", "pdf", "html", "docx", "portal_json"
+    pages: list[str]
+    structure: Structure | None = None
+    encoding: str | None = None  # for text inputs: the detected encoding
+
+    PAGE_BREAK = "\n\f\n"
+
+    @property
+    def raw_text(self) -> str:
+        return self.PAGE_BREAK.join(self.pages)

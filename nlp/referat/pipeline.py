@@ -1,0 +1,106 @@
+"""The whole pipeline for one document: ingest → normalise → segment → annotate → classify.
+
+`Pipeline` loads its models once (annotator, classifier) and then turns paths
+into `Document`s. A file that cannot be read gives a `Document` whose
+`errors` say why, never an exception: a batch goes on and nothing is dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from referat import __version__
+from referat.errors import ReferatError
+from referat.model import Document, Problem, Source
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a run may change; every field has the default a user expects."""
+
+    ner: str = "rules"  # "rules", "model" (the shipped NER model over the rules), "dacy", or a spaCy pipeline path
+    classifier: str = "default"  # "default" (shipped model + rules), "rules", or a model directory
+    annotate: bool = True
+    classify: bool = True
+    max_bytes: int = 100 * 1024 * 1024
+    max_pages: int = 2000
+    timeout_s: float = 120.0
+
+
+class Pipeline:
+    """Models loaded once; `process()` per document."""
+
+    def __init__(self, options: Options | None = None):
+        self.options = options or Options()
+        self._annotator = None
+        self._classifier = None
+
+    @property
+    def annotator(self):
+        if self._annotator is None and self.options.annotate:
+            from referat.annotate import load_annotator
+
+            self._annotator = load_annotator(self.options.ner)
+        return self._annotator
+
+    @property
+    def classifier(self):
+        if self._classifier is None and self.options.classify:
+            from referat.classify import load_classifier
+
+            self._classifier = load_classifier(self.options.classifier)
+        return self._classifier
+
+    def process(self, path: str | Path) -> Document:
+        """Read and analyse one file; problems end up in `Document.errors`."""
+        from referat.ingest import read
+
+        path = str(path)
+        try:
+            source = read(path, max_bytes=self.options.max_bytes, max_pages=self.options.max_pages)
+        except ReferatError as err:
+            return failed(path, err, stage="ingest")
+        return self.process_source(source)
+
+    def process_source(self, source: Source) -> Document:
+        from referat.normalise import normalise
+        from referat.segment import segment
+
+        doc = Document(source=source.path, sha256=source.sha256, format=source.format,
+                       referat_version=__version__)
+        stage = "normalise"
+        try:
+            norm = normalise(source)
+            doc.text, doc.pages = norm.text, norm.pages
+            stage = "segment"
+            seg = segment(norm.text, norm.pages, norm.structure)
+            doc.meeting, doc.items, doc.layout = seg.meeting, seg.items, seg.layout
+            doc.warnings.extend(seg.warnings)
+            if not doc.items:
+                doc.warnings.append(Problem("no_items", "no numbered agenda items found", "segment"))
+            if self.annotator is not None:
+                stage = "annotate"
+                self.annotator.annotate(doc)
+            if self.classifier is not None and doc.items:
+                stage = "classify"
+                self.classifier.classify(doc)
+        except ReferatError as err:
+            doc.errors.append(Problem(err.code, err.message, stage))
+        return doc
+
+
+def failed(path: str, err: ReferatError, stage: str) -> Document:
+    """The record for a file that could not be read: source, hash if any, why."""
+    from referat.resources import sha256_file
+
+    try:
+        sha = sha256_file(path)
+    except OSError:
+        sha = ""
+    fmt = Path(path).suffix.lower().lstrip(".")
+    return Document(source=path, sha256=sha, format=fmt, referat_version=__version__,
+                    errors=[Problem(err.code, err.message, stage)])
