@@ -1,0 +1,170 @@
+"""Exports for annotators and trainers, and imports of their corrections.
+
+`export(records, fmt, out)` turns referat's document JSONL into the file an
+annotation tool or trainer reads; `import_annotations(path, fmt)` turns what
+the tool gives back into `Document`s (gold records for `referat train` and
+`referat evaluate`). Formats, by name:
+
+    spacy        DocBin `.spacy`: a Doc per unit, spans in `doc.spans["sc"]`,
+                 `doc.ents`, item type in `doc.cats`, ids in user data
+    prodigy      JSONL tasks: tokens, spans (token_end inclusive), item type
+                 as a single-choice `accept`
+    doccano      JSONL for a "Sequence labeling + classification" project
+                 (`entities` + `cats`)
+    labelstudio  JSON tasks with `predictions` (labels + choices), and the
+                 labelling config beside it
+    hf           `datasets.DatasetDict` on disk: `items` (label: ClassLabel
+                 over the item types) and `ner` (tokens, BIO tags, spans)
+    parquet      a folder of tables: documents, items, entities
+
+Each unit of a task file is an item or the text outside items
+(`referat.export.units`); records whose `status` is "error" are skipped and
+listed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from referat.errors import InputError
+from referat.export import docbin, doccano, hf, labelstudio, parquet, prodigy
+from referat.export.units import Unit, units
+from referat.model import Document
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ExportSummary:
+    """What an export wrote, for the CLI to report."""
+
+    format: str
+    out: Path
+    documents: int = 0
+    units: int = 0
+    spans: int = 0
+    split_tokens: int = 0  # token formats: spaCy tokens split so that a span aligns
+    skipped: list[str] = field(default_factory=list)  # error records: "source: reason"
+
+    def units_of(self, docs: Iterable[Document]) -> Iterator[Unit]:
+        """The units of each document, counted as they go by."""
+        for doc in docs:
+            self.documents += 1
+            for unit in units(doc):
+                self.units += 1
+                self.spans += len(unit.spans)
+                yield unit
+
+
+Exporter = Callable[[Iterable[Document], Path, ExportSummary], None]
+Importer = Callable[..., Iterator[Document]]
+
+EXPORTERS: dict[str, Exporter] = {
+    "spacy": docbin.write,
+    "prodigy": prodigy.write,
+    "doccano": doccano.write,
+    "labelstudio": labelstudio.write,
+    "hf": hf.write,
+    "parquet": parquet.write,
+}
+"""Format name -> `write(documents, out, summary)`."""
+
+IMPORTERS: dict[str, Importer] = {
+    "spacy": docbin.read,
+    "prodigy": prodigy.read,
+    "doccano": doccano.read,
+    "labelstudio": labelstudio.read,
+    "hf": hf.read,
+    "parquet": parquet.read,
+}
+"""Format name -> `read(path, reviewed_only=False)` yielding `Document`s."""
+
+CORRECTION_FORMATS = ("prodigy", "doccano", "labelstudio")
+"""The annotation tools whose corrections `referat import` is meant for."""
+
+
+class Records:
+    """The documents of a referat JSONL file; error records are skipped and listed."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.skipped: list[str] = []
+        if not self.path.is_file():
+            raise InputError("no such file", path=str(self.path))
+
+    def __iter__(self) -> Iterator[Document]:
+        with self.path.open(encoding="utf-8") as f:
+            for number, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                record = self._parse(line, number)
+                if record.get("status") == "error":
+                    reasons = "; ".join(p.get("code", "error") for p in record.get("errors") or [])
+                    self.skipped.append(f"{record.get('source')}: {reasons or 'error'}")
+                    log.info("%s line %d: skipping error record for %s (%s)",
+                                self.path, number, record.get("source"), reasons)
+                    continue
+                yield Document.from_dict(record)
+
+    def _parse(self, line: str, number: int) -> dict:
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise InputError(f"line {number}: not JSON ({err.msg})", path=str(self.path)) from None
+        if isinstance(record, dict) and "number" in record and "title" in record:
+            raise InputError(f"line {number}: an item record; this takes document records "
+                             "(`referat process --unit document`)", path=str(self.path))
+        missing = [k for k in ("source", "sha256", "format") if not isinstance(record, dict) or k not in record]
+        if missing:
+            raise InputError(f"line {number}: not a referat document record (no {missing[0]!r}); "
+                             "expected the output of `referat process`", path=str(self.path))
+        return record
+
+
+def _checked(fmt: str, table: dict) -> None:
+    if fmt not in table:
+        raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(table)}")
+
+
+def export_documents(docs: Iterable[Document], fmt: str, out: str | Path) -> ExportSummary:
+    """Write documents in an export format; returns what was written."""
+    _checked(fmt, EXPORTERS)
+    summary = ExportSummary(format=fmt, out=Path(out))
+    EXPORTERS[fmt](docs, Path(out), summary)
+    return summary
+
+
+def export(records_path: str | Path, fmt: str, out: str | Path) -> ExportSummary:
+    """Export referat's document JSONL to `out` in format `fmt` (see `EXPORTERS`)."""
+    _checked(fmt, EXPORTERS)
+    records = Records(records_path)
+    summary = export_documents(records, fmt, out)
+    summary.skipped = records.skipped
+    return summary
+
+
+def import_annotations(path: str | Path, fmt: str, *, reviewed_only: bool = False) -> Iterator[Document]:
+    """Documents from an annotation file (see `IMPORTERS`), as gold records.
+
+    `reviewed_only` leaves out tasks that carry no human answer (a Prodigy
+    task without `answer`, a Label Studio task with predictions only).
+    """
+    _checked(fmt, IMPORTERS)
+    if not Path(path).exists():
+        raise InputError("no such file", path=str(path))
+    return _named(IMPORTERS[fmt](Path(path), reviewed_only=reviewed_only), str(path))
+
+
+def _named(docs: Iterator[Document], path: str) -> Iterator[Document]:
+    try:
+        yield from docs
+    except ValueError as err:  # Span's own check: a span that ends before it starts
+        raise InputError(str(err), path=path) from None
+
+
+__all__ = ["CORRECTION_FORMATS", "EXPORTERS", "IMPORTERS", "ExportSummary", "Records",
+           "export", "export_documents", "import_annotations"]

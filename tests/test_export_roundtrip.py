@@ -1,0 +1,121 @@
+"""Every export format round-trips: export, import, and the spans and item
+labels come back exactly."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from _docs import amiu_2019, failed, sample
+
+from referat.errors import InputError
+from referat.export import EXPORTERS, IMPORTERS, export, export_documents, import_annotations
+from referat.export.jsonl import write_jsonl
+
+OUTPUTS = {"spacy": "train.spacy", "prodigy": "tasks.jsonl", "doccano": "doccano.jsonl",
+           "labelstudio": "tasks.json", "hf": "dataset", "parquet": "tables"}
+
+
+def spans_of(doc):
+    return [(s.label, s.start, s.end, s.text) for s in doc.all_entities()]
+
+
+def labels_of(doc):
+    return [(i.number, i.title, i.type) for i in doc.items]
+
+
+@pytest.fixture(scope="module")
+def records(tmp_path_factory):
+    path = tmp_path_factory.mktemp("records") / "minutes.jsonl"
+    write_jsonl(sample() + [failed()], path)
+    return path
+
+
+@pytest.fixture(scope="module", params=sorted(OUTPUTS))
+def exported(request, records, tmp_path_factory):
+    fmt = request.param
+    out = tmp_path_factory.mktemp(fmt) / OUTPUTS[fmt]
+    return fmt, out, export(records, fmt, out)
+
+
+def test_every_format_is_registered_both_ways():
+    assert set(EXPORTERS) == set(IMPORTERS) == set(OUTPUTS)
+
+
+def test_export_counts_and_skips_error_records(exported):
+    fmt, out, summary = exported
+    assert out.exists()
+    assert summary.documents == 2
+    assert summary.spans == sum(len(d.all_entities()) for d in sample())
+    assert summary.skipped == ["minutes/scan-uden-tekst.pdf: no_text_layer"]
+
+
+def test_spans_and_item_labels_round_trip(exported):
+    fmt, out, _ = exported
+    back = list(import_annotations(out, fmt))
+    originals = sample()
+    assert [d.sha256 for d in back] == [d.sha256 for d in originals]
+    for original, imported in zip(originals, back):
+        assert spans_of(imported) == spans_of(original)
+        assert labels_of(imported) == labels_of(original)
+
+
+def test_imported_documents_are_valid_gold_records(exported):
+    fmt, out, _ = exported
+    for original, imported in zip(sample(), import_annotations(out, fmt)):
+        assert imported.meeting == original.meeting
+        for item, before in zip(imported.items, original.items):
+            assert (item.start, item.end, item.case_number, item.closed) == \
+                (before.start, before.end, before.case_number, before.closed)
+            assert [(s.kind, s.start, s.end) for s in item.sections] == \
+                [(s.kind, s.start, s.end) for s in before.sections]
+            assert imported.text[item.start:item.end] == original.text[item.start:item.end]
+        for span in imported.all_entities():
+            assert imported.text[span.start:span.end] == span.text
+
+
+def test_norms_and_producers_survive(exported):
+    fmt, out, _ = exported
+    imported = next(iter(import_annotations(out, fmt)))
+    law = next(s for s in imported.all_entities() if s.text == "aktivlovens § 13 d, stk. 5")
+    amount = next(s for s in imported.all_entities() if s.text == "20 mio. kr.")
+    assert law.norm == {"act": "aktivloven", "section": "13 d", "subsection": "5"}
+    assert amount.norm == {"value": 20000000.0, "currency": "DKK"}
+    assert law.source == "rules:law"
+
+
+def test_span_inside_a_spacy_token_round_trips(exported):
+    """`jf.§56` is one spaCy token; the LAW mention is `§56`."""
+    fmt, out, _ = exported
+    imported = next(iter(import_annotations(out, fmt)))
+    start = imported.text.index("jf.§56") + 3
+    assert ("LAW", start, start + 3, "§56") in spans_of(imported)
+
+
+def test_untyped_item_stays_untyped(exported):
+    fmt, out, _ = exported
+    council = list(import_annotations(out, fmt))[1]
+    assert [i.type for i in council.items] == ["beslutning", "beslutning", None]
+
+
+def test_export_documents_takes_documents_directly(tmp_path):
+    summary = export_documents([amiu_2019()], "doccano", tmp_path / "d.jsonl")
+    assert summary.documents == 1 and summary.units == 4  # the header and three items
+
+
+@pytest.mark.parametrize("line, message", [
+    ("{not json", "line 1: not JSON"),
+    (json.dumps({"items": []}), "not a referat document record"),
+    (json.dumps({"doc_id": "ab", "number": 1, "title": "Godkendelse"}), "an item record"),
+], ids=["broken-json", "not-a-record", "item-record"])
+def test_bad_records_name_file_and_line(tmp_path, line, message):
+    path = tmp_path / "bad.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=message) as err:
+        export(path, "doccano", tmp_path / "out.jsonl")
+    assert str(path) in str(err.value)
+
+
+def test_unknown_format_lists_the_known_ones(records, tmp_path):
+    with pytest.raises(InputError, match="unknown format 'conll'; expected one of spacy, prodigy"):
+        export(records, "conll", tmp_path / "x")
