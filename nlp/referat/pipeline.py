@@ -59,11 +59,14 @@ class Pipeline:
         """Read and analyse one file; problems end up in `Document.errors`."""
         from referat.ingest import read
 
-        path = str(path)
+        name = printable_path(path)
         try:
             source = read(path, max_bytes=self.options.max_bytes, max_pages=self.options.max_pages)
         except ReferatError as err:
-            return failed(path, err, stage="ingest")
+            doc = failed(str(path), err, stage="ingest", max_bytes=self.options.max_bytes)
+            doc.source = name
+            return doc
+        source.path = name
         return self.process_source(source)
 
     def process_source(self, source: Source) -> Document:
@@ -93,12 +96,31 @@ class Pipeline:
         return doc
 
 
-def failed(path: str, err: ReferatError, stage: str) -> Document:
-    """The record for a file that could not be read: source, hash if any, why."""
+def printable_path(path: str | Path) -> str:
+    """The path as text that JSON and a terminal can carry.
+
+    A file name that is not valid UTF-8 (an old latin-1 archive, say) arrives as
+    surrogate escapes; those are kept for opening the file but cannot be
+    written as UTF-8, so the record names the file with U+FFFD in their place.
+    """
+    name = str(path)
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def failed(path: str, err: ReferatError, stage: str, max_bytes: int | None = None) -> Document:
+    """The record for a file that could not be read: source, hash if cheap, why.
+
+    A file refused for its size is not read again just to hash it.
+    """
     from referat.resources import sha256_file
 
     try:
-        sha = sha256_file(path)
+        too_big = max_bytes is not None and Path(path).stat().st_size > max_bytes
+        sha = "" if too_big or not Path(path).is_file() else sha256_file(path)
     except OSError:
         sha = ""
     fmt = Path(path).suffix.lower().lstrip(".")

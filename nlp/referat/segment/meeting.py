@@ -1,0 +1,241 @@
+"""Meeting metadata from the head of the document (ANNOTATION.md §4).
+
+The head is the text before the first item. Labelled fields come first
+("Mødedato", "Mødested", "Deltagere", "Afbud", configs/meeting.toml, with the
+value after the label or on the lines below); what no label gives is read off
+the title lines: the body that met ("REFERAT 2018-21: Arbejdsmarkeds- og
+Integrationsudvalget d. 11-03-2019"), the first date, the first "kl." time,
+an eDoc-style place line ("i Mødecenter C, ..."). The municipality is the
+most frequent "<Name> Kommune", head mentions counting most.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from referat.model import Item, Meeting
+from referat.segment import config
+from referat.segment.config import MeetingVocabulary, fold
+from referat.segment.dates import find_date, find_times
+from referat.segment.lines import Lines
+from referat.segment.names import parse_names
+
+_TITLE_LINES = 15  # title lines read for the body and the kind
+_PLACE_AFTER_TIME = re.compile(r"(?i:kl)\.?\s*\d{1,2}(?:[.:]\d{2})?\s*,?\s+(?:i|på)\s+(?P<place>[A-ZÆØÅ].*)$")
+_PLACE_LINE = re.compile(r"^(?:i|på)\s+(?P<place>[A-ZÆØÅ0-9].*)$")
+_ENDED = re.compile(
+    r"(?i:mødet)\s+(?:blev\s+)?(?i:hævet|sluttede|slut|afsluttet|afsluttedes)\s+(?i:kl)\.?\s*(?P<h>\d{1,2})[.:](?P<m>\d{2})"
+)
+_WORD = re.compile(r"[A-Za-zÆØÅæøå]+")
+_HEAD_WEIGHT = 10  # a "<Name> Kommune" in the head counts this many times
+_TAIL_CHARS = 4000  # where "Mødet hævet kl. ..." is looked for
+_NAME_CHARS = 40  # how far before "Kommune" its name may start
+_MUNICIPALITY_CHARS = 300_000  # the municipality is named early and often: no need to read it all
+
+
+def find_body(line: str) -> str | None:
+    """The political body named in a title line ("Arbejdsmarkeds- og Integrationsudvalget")."""
+    vocab = config.meeting()
+    tokens = line.split()
+    for k, token in enumerate(tokens):
+        word = token.strip(",.:;()[]\"'”“")
+        if not word or not word[0].isupper():
+            continue
+        low = word.casefold()
+        suffix = next((s for s in vocab.body_suffixes if low.endswith(s) or low.endswith(s + "s")), None)
+        if suffix is None or low.endswith(vocab.body_not_suffixes):
+            continue
+        if low.endswith(suffix + "s") and not low.endswith(suffix):
+            word = word[:-1]  # genitive: "Økonomiudvalgets" -> "Økonomiudvalget"
+        first = k
+        while first > 0:
+            prev = tokens[first - 1]
+            if prev in ("og", "&", "samt", "eller") and first >= 2 and tokens[first - 2].rstrip(",").endswith("-"):
+                first -= 2
+            elif prev.rstrip(",").endswith("-") and prev[0].isupper():
+                first -= 1
+            else:
+                break
+        parts = [*tokens[first:k], word]
+        if word in vocab.body_leading and k + 1 < len(tokens) and tokens[k + 1] in vocab.body_joiners:
+            parts = [word, tokens[k + 1]] + _name_words(tokens[k + 2:], vocab)
+            if len(parts) == 2:
+                continue
+        name = " ".join(parts).strip(" ,.:;–-")
+        if len(name) >= 4:
+            return name
+    return None
+
+
+def _name_words(tokens: list[str], vocab: MeetingVocabulary) -> list[str]:
+    """The capitalised words (and "og") of an "Udvalget for ..." name, up to its end."""
+    words = []
+    for token in tokens:
+        word = token.rstrip(",.:;")
+        if not word or word in vocab.body_stop or word[0].isdigit() or word in ("–", "-") or word[0] in "([":
+            break
+        if word in ("og", "&") or word[0].isupper():
+            words.append(word)
+            if word != token:  # punctuation ends the name
+                break
+        else:
+            break
+    while words and words[-1] in ("og", "&"):
+        words.pop()
+    return words
+
+
+def _head(lines: Lines, stop: int) -> list[int]:
+    """Non-blank line indices of the head: before `stop`, at most `head_lines` of them."""
+    limit = config.meeting().head_lines
+    head = []
+    for index in range(min(stop, len(lines))):
+        if not lines[index].blank:
+            head.append(index)
+            if len(head) >= limit:
+                break
+    return head
+
+
+def _label(text: str) -> tuple[str, str] | None:
+    """(field, value) when a line starts with a meeting label."""
+    vocab = config.meeting()
+    m = vocab.label.match(text)
+    if not m:
+        return None
+    return vocab.field_of.get(fold(m["label"]), "other"), m["rest"].strip()
+
+
+def _field(text: str) -> str | None:
+    found = _label(text)
+    return found[0] if found else None
+
+
+def _names_below(lines: Lines, head: list[int], pos: int) -> list[str]:
+    """Names listed one or more per line below a label, up to the next label or non-name."""
+    names: list[str] = []
+    for index in head[pos + 1:]:
+        text = lines[index].text
+        if _label(text):
+            break
+        found = parse_names(text)
+        if not found:
+            break
+        names.extend(found)
+    return names
+
+
+def read_meeting(lines: Lines, stop: int) -> Meeting:
+    """Meeting metadata from the lines before line `stop` (the first item heading)."""
+    meeting = Meeting()
+    head = _head(lines, stop)
+    _read_labels(lines, head, meeting)
+    title_lines = head[:_TITLE_LINES]
+    if meeting.body is None:
+        meeting.body = next((b for i in title_lines if _field(lines[i].text) in (None, "other")
+                             and (b := find_body(lines[i].text))), None)
+    for index in head:
+        text = lines[index].text
+        if meeting.date is None and (found := find_date(text)):
+            meeting.date = found[0]
+        if meeting.start_time is None and find_times(text)[0]:
+            meeting.start_time, end = find_times(text)
+            meeting.end_time = meeting.end_time or end
+            if meeting.location is None:
+                meeting.location = _place_near(lines, head, index)
+    meeting.kind = _kind(lines, title_lines)
+    if meeting.end_time is None:
+        tail = lines.text[-_TAIL_CHARS:]
+        m = _ENDED.search(tail)
+        if m and int(m["h"]) < 24 and int(m["m"]) < 60:
+            meeting.end_time = f"{int(m['h']):02d}:{m['m']}"
+    meeting.municipality = municipality(lines.text, lines[head[-1]].end if head else 0)
+    return meeting
+
+
+def _read_labels(lines: Lines, head: list[int], meeting: Meeting) -> None:
+    """Fill the fields the head states with a label; the first statement of a field wins."""
+    for pos, index in enumerate(head):
+        found = _label(lines[index].text)
+        if not found:
+            continue
+        field, value = found
+        if not value and field in ("date", "time", "end_time", "location", "body") and pos + 1 < len(head):
+            below = lines[head[pos + 1]].text
+            value = "" if _label(below) else below
+        if field in ("date", "time", "end_time"):
+            _read_when(field, value, meeting)
+        elif field == "location" and meeting.location is None and value:
+            meeting.location = value.strip(" ,.")
+        elif field == "body" and meeting.body is None and value:
+            meeting.body = find_body(value) or value.strip(" ,.")
+        elif field in ("participants", "absent"):
+            names = (parse_names(value.rstrip(","), min_tokens=1) or []) if value else []
+            if not value or value.endswith(","):  # the list goes on below the label
+                names += _names_below(lines, head, pos)
+            target = meeting.participants if field == "participants" else meeting.absent
+            if not target:
+                target.extend(names)
+
+
+def _read_when(field: str, value: str, meeting: Meeting) -> None:
+    """A date and clock times from a date or time label's value ("Tid: 4. maj 2020 kl. 17-19")."""
+    if meeting.date is None and (found := find_date(value)):
+        meeting.date = found[0]
+    start, end = find_times(value, bare=field != "date")
+    if field == "end_time":
+        start, end = None, start
+    meeting.start_time = meeting.start_time or start
+    meeting.end_time = meeting.end_time or end
+
+
+def _place_near(lines: Lines, head: list[int], index: int) -> str | None:
+    """An unlabelled place: "..., kl. 13:00 i Mødecenter C" or "i Mødecenter C" on the next line."""
+    m = _PLACE_AFTER_TIME.search(lines[index].text)
+    if m:
+        return m["place"].strip(" ,.")
+    pos = head.index(index)
+    if pos + 1 < len(head):
+        m = _PLACE_LINE.match(lines[head[pos + 1]].text)
+        if m:
+            return m["place"].strip(" ,.")
+    return None
+
+
+def _kind(lines: Lines, title_lines: list[int]) -> str | None:
+    """"referat" where a title line says so (also "Dagsorden og referat"), else "dagsorden" where one says that."""
+    words = config.meeting().kind_words
+    seen = set()
+    for index in title_lines:
+        for word in _WORD.findall(lines[index].text):
+            kind = words.get(word.casefold())
+            if kind:
+                seen.add(kind)
+    if "referat" in seen:
+        return "referat"
+    return "dagsorden" if "dagsorden" in seen else None
+
+
+def body_of_decisions(items: list[Item]) -> str | None:
+    """The body most decision headings name ("Beslutning i Økonomiudvalget den ..."), for a
+    document whose head names none."""
+    named = Counter(body for item in items for section in item.sections
+                    if section.kind == "beslutning" and (body := find_body(section.heading)))
+    return named.most_common(1)[0][0] if named else None
+
+
+def municipality(text: str, head_end: int) -> str | None:
+    """The most frequent "<Name> Kommune" ("Sønderborg Kommunes" counts), head mentions weighted."""
+    vocab = config.meeting()
+    counts: Counter[str] = Counter()
+    for m in vocab.municipality_suffix.finditer(text, 0, max(head_end, _MUNICIPALITY_CHARS)):
+        before = vocab.municipality_name.search(text, max(0, m.start() - _NAME_CHARS), m.start())
+        if not before or before["name"] in vocab.not_municipality:
+            continue
+        counts[f"{before['name']} {m['suffix']}"] += _HEAD_WEIGHT if m.start() < head_end else 1
+    if counts:
+        return counts.most_common(1)[0][0]
+    m = next((m for m in vocab.municipality_fallback.finditer(text, 0, head_end)
+              if m["name"] not in vocab.not_municipality), None)
+    return f"{m['name']} Kommune" if m else None
