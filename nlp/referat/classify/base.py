@@ -1,0 +1,218 @@
+"""What every item-type classifier does: `classify(doc)`, and for models fit/predict/save/load.
+
+The printed marker always wins (ANNOTATION.md §2: it is the truth, source
+"marker", score 1.0). Otherwise a `RuleClassifier` scores the evidence
+phrases alone, and a `ModelClassifier` combines its model's probabilities
+with them:
+
+    logit(type) = log p_model(type) + rule_weight * rule_evidence(type)
+
+so a decisive decision phrase ("Taget til efterretning", "Drøftet") carries
+the call, and the model decides where the rules are silent or split.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from referat.classify.features import ItemText, item_marker, item_text, marker_label, model_input
+from referat.classify.rules import EvidenceRules, RuleResult, softmax
+from referat.errors import ModelError
+from referat.model import ITEM_TYPES, Classification, Document
+from referat.resources import load_toml, sha256_file
+
+log = logging.getLogger(__name__)
+
+META = "meta.json"
+CHECKSUMS = "SHA256SUMS"
+CARD = "README.md"  # the model card: documentation, free to edit, not checksummed
+
+
+class Classifier(ABC):
+    """Sets `item.type` and `item.classification` on every item of a document."""
+
+    source: str = "rules"
+
+    def __init__(self, rules: EvidenceRules | None = None):
+        self.rules = rules
+
+    def classify(self, doc: Document) -> None:
+        """Type every item: marker first, then this classifier's scores."""
+        pending: list[tuple[int, ItemText]] = []
+        for index, item in enumerate(doc.items):
+            label = marker_label(item_marker(item))
+            if label is not None:
+                item.type = label
+                item.classification = Classification(
+                    label=label, score=1.0, scores={t: float(t == label) for t in ITEM_TYPES},
+                    evidence=[f"marker: ({item_marker(item)})"], source="marker")
+            else:
+                pending.append((index, item_text(doc, item)))
+        if not pending:
+            return
+        for (index, _), result in zip(pending, self.score_items([t for _, t in pending])):
+            doc.items[index].type = result.label
+            doc.items[index].classification = result
+
+    @abstractmethod
+    def score_items(self, texts: Sequence[ItemText]) -> list[Classification]:
+        """A classification per item text (no marker involved)."""
+
+
+class RuleClassifier(Classifier):
+    """The evidence rules alone: no model file needed."""
+
+    source = "rules"
+
+    def __init__(self, rules: EvidenceRules | None = None):
+        super().__init__(rules or EvidenceRules.default())
+
+    def score_items(self, texts: Sequence[ItemText]) -> list[Classification]:
+        results = []
+        for text in texts:
+            ruled = self.rules.evaluate(text)
+            scores = ruled.scores
+            results.append(Classification(label=ruled.label, score=scores[ruled.label],
+                                          scores=scores, evidence=ruled.evidence(ruled.label),
+                                          source=self.source))
+        return results
+
+
+class ModelClassifier(Classifier):
+    """A trainable text model over `features.model_input`, optionally combined with rules."""
+
+    backend: str = ""
+
+    def __init__(self, rules: EvidenceRules | None = None, rule_weight: float | None = None,
+                 meta: dict | None = None):
+        super().__init__(rules)
+        if rule_weight is None:
+            rule_weight = float(load_toml("classifier.toml")["combine"]["rule_weight"])
+        self.rule_weight = rule_weight
+        self.meta: dict = dict(meta or {})
+
+    @property
+    def source(self) -> str:  # type: ignore[override]
+        version = self.meta.get("version", "0")
+        return f"model:{self.backend}@{version}"
+
+    # --- the model protocol ---------------------------------------------------
+
+    @abstractmethod
+    def fit(self, texts: Sequence[str], labels: Sequence[str], seed: int = 0) -> ModelClassifier:
+        """Train on model inputs and their labels (from `ITEM_TYPES`)."""
+
+    @abstractmethod
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Probabilities, shape (n, 3), columns in `ITEM_TYPES` order."""
+
+    @abstractmethod
+    def save(self, path: str | Path) -> Path:
+        """Write the model directory (plain arrays / safetensors + meta + checksums)."""
+
+    @classmethod
+    @abstractmethod
+    def load(cls, path: str | Path, rules: EvidenceRules | None = None) -> ModelClassifier:
+        """Read a directory written by `save`, checksums verified."""
+
+    def explain(self, text: str, label: str) -> list[str]:
+        """Input features that speak for `label` (empty where the model cannot say)."""
+        return []
+
+    def predict(self, texts: Sequence[str]) -> list[str]:
+        probs = self.predict_proba(texts)
+        return [ITEM_TYPES[int(i)] for i in np.argmax(probs, axis=1)]
+
+    # --- combining with the rules ---------------------------------------------
+
+    def score_items(self, texts: Sequence[ItemText]) -> list[Classification]:
+        inputs = [model_input(t) for t in texts]
+        probs = self.predict_proba(inputs)
+        results = []
+        for text, model_text, row in zip(texts, inputs, probs):
+            ruled = self.rules.evaluate(text) if self.rules is not None else None
+            results.append(self._combine(model_text, row, ruled))
+        return results
+
+    def _combine(self, model_text: str, probs: np.ndarray, ruled: RuleResult | None
+                 ) -> Classification:
+        logits = {t: math.log(max(float(p), 1e-12)) for t, p in zip(ITEM_TYPES, probs)}
+        if ruled is not None:
+            for t in ITEM_TYPES:
+                logits[t] += self.rule_weight * ruled.evidence_logits[t]
+        scores = softmax(logits)
+        label = max(ITEM_TYPES, key=lambda t: scores[t])
+        evidence = ruled.evidence(label) if ruled is not None else []
+        model_label = ITEM_TYPES[int(np.argmax(probs))]
+        if model_label == label:
+            terms = self.explain(model_text, label)
+            evidence.append(f"model: p={float(probs[ITEM_TYPES.index(label)]):.2f}"
+                            + (f" ({', '.join(terms)})" if terms else ""))
+        source = self.source + ("+rules" if ruled is not None and ruled.hits else "")
+        return Classification(label=label, score=scores[label], scores=scores,
+                              evidence=evidence, source=source)
+
+
+# --- model directories: meta and checksums -----------------------------------
+
+
+def write_checksums(directory: Path) -> None:
+    """SHA256SUMS over every file of a model directory but the card (sha256sum's format)."""
+    lines = []
+    for path in sorted(p for p in directory.rglob("*")
+                       if p.is_file() and p.name not in (CHECKSUMS, CARD)):
+        lines.append(f"{sha256_file(path)}  {path.relative_to(directory).as_posix()}")
+    (directory / CHECKSUMS).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def verify_checksums(directory: Path) -> None:
+    """Refuse a model directory whose files do not match its SHA256SUMS."""
+    sums = directory / CHECKSUMS
+    if not sums.is_file():
+        raise ModelError(f"no {CHECKSUMS} in model directory", path=str(directory))
+    for line in sums.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        digest, _, name = line.partition("  ")
+        target = directory / name
+        if not target.is_file():
+            raise ModelError(f"file {name!r} listed in {CHECKSUMS} is missing", path=str(directory))
+        if sha256_file(target) != digest:
+            raise ModelError(f"checksum mismatch for {name!r}: the model files were changed",
+                             path=str(directory))
+
+
+def read_meta(directory: str | Path) -> dict:
+    """The meta.json of a model directory (which backend, labels, version, data)."""
+    path = Path(directory) / META
+    if not path.is_file():
+        raise ModelError(f"not a referat model directory (no {META})", path=str(directory))
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise ModelError(f"broken {META} ({err})", path=str(directory)) from err
+    if list(meta.get("labels", [])) != list(ITEM_TYPES):
+        raise ModelError(f"model labels {meta.get('labels')} are not {list(ITEM_TYPES)}",
+                         path=str(directory))
+    return meta
+
+
+def write_meta(directory: Path, meta: dict) -> None:
+    (directory / META).write_text(json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True)
+                                  + "\n", encoding="utf-8")
+
+
+def data_digest(texts: Sequence[str], labels: Sequence[str]) -> str:
+    """A short fingerprint of the training data, for the model card."""
+    digest = hashlib.sha256()
+    for text, label in zip(texts, labels):
+        digest.update(label.encode() + b"\0" + text.encode("utf-8") + b"\0")
+    return digest.hexdigest()[:16]
