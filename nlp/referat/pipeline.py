@@ -83,8 +83,8 @@ class Pipeline:
             seg = segment(norm.text, norm.pages, norm.structure)
             doc.meeting, doc.items, doc.layout = seg.meeting, seg.items, seg.layout
             doc.warnings.extend(seg.warnings)
-            if not doc.items:
-                doc.warnings.append(Problem("no_items", "no numbered agenda items found", "segment"))
+            if not doc.items:  # minutes without items are no use to anyone downstream
+                raise ReferatError("no numbered agenda items found", code="no_items")
             if self.annotator is not None:
                 stage = "annotate"
                 self.annotator.annotate(doc)

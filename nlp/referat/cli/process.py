@@ -1,0 +1,130 @@
+"""`referat process`: files and folders in, one JSONL record per document (or item) out."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from contextlib import nullcontext
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from referat.batch import SUPPORTED_EXTENSIONS, Batch, BatchConfig, BatchError, Outcome
+from referat.cli import app
+from referat.pipeline import Options
+
+_DEFAULTS = Options()
+_MB = 1024 * 1024
+
+
+class Unit(str, Enum):
+    document = "document"
+    item = "item"
+
+
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+@app.command(epilog="Exit status: 0 all files processed, 1 some files failed "
+                    "(each has an error record in the output), 2 usage error.")
+def process(
+    paths: list[Path] = typer.Argument(
+        ..., exists=True, metavar="PATH", show_default=False,
+        help="Files, or folders searched recursively for "
+             f"{' '.join(sorted(SUPPORTED_EXTENSIONS))} (hidden files skipped)."),
+    output: str = typer.Option(
+        "-", "--output", "-o", metavar="OUT.jsonl",
+        help="Where the records go; '-' writes to stdout. A file is written atomically, "
+             "with a manifest beside it (OUT.jsonl.manifest.jsonl)."),
+    unit: Unit = typer.Option(Unit.document, "--unit", help="One line per document, or per agenda item."),
+    workers: int = typer.Option(1, "--workers", "-j", min=1, metavar="N",
+                                help="Worker processes; each loads the models once."),
+    resume: bool = typer.Option(
+        False, "--resume",
+        help="Continue an interrupted or earlier run into the same OUT.jsonl: keep what was done, "
+             "redo what failed or was cut off."),
+    ner: str = typer.Option(_DEFAULTS.ner, "--ner", metavar="NAME",
+                            help="Entity tagger: rules, model, dacy, or a spaCy pipeline path."),
+    classifier: str = typer.Option(_DEFAULTS.classifier, "--classifier", metavar="NAME",
+                                   help="Item-type classifier: default, rules, or a model directory."),
+    max_mb: float = typer.Option(_DEFAULTS.max_bytes / _MB, "--max-mb", min=0.001, metavar="MIB",
+                                 help="Skip (and report) files larger than this many MiB."),
+    max_pages: int = typer.Option(_DEFAULTS.max_pages, "--max-pages", min=1, metavar="N",
+                                  help="Skip (and report) documents with more pages."),
+    timeout: float = typer.Option(_DEFAULTS.timeout_s, "--timeout", min=0, metavar="SECONDS",
+                                  help="Seconds one document may take (0: no limit)."),
+    engine: Engine = typer.Option(Engine.local, "--engine",
+                                  help="local: processes on this machine; dask: a Dask cluster."),
+    scheduler: str = typer.Option(None, "--scheduler", metavar="ADDRESS", show_default=False,
+                                  help="Dask scheduler to use (implies --engine dask); "
+                                       "without it, --engine dask starts a local cluster."),
+) -> None:
+    """Read minutes and agendas and write them as JSONL records.
+
+    Files that cannot be read are reported on stderr, one line each, and get an
+    error record in the output; the run goes on.
+
+    Example: referat process minutes/ -o minutes.jsonl --workers 4
+    """
+    options = Options(ner=ner, classifier=classifier, max_bytes=int(max_mb * _MB),
+                      max_pages=max_pages, timeout_s=timeout)
+    progress = _progress_bar() if output != "-" and sys.stderr.isatty() else None
+
+    def report(outcome: Outcome) -> None:
+        if not outcome.ok:
+            problems = "; ".join(f"{p.message} ({p.code})" for p in outcome.errors)
+            _say(f"referat: error: {outcome.path}: {problems}", progress)
+        if progress is not None:
+            progress.advance(bar)
+
+    try:
+        config = BatchConfig(options=options, unit=unit.value, workers=workers,
+                             engine="dask" if scheduler else engine.value, scheduler=scheduler,
+                             resume=resume)
+        batch = Batch(paths, output, config)
+        with progress or nullcontext():
+            if progress is not None:
+                bar = progress.add_task("processing", total=len(batch.todo))
+            summary = batch.run(on_outcome=report)
+    except BatchError as err:
+        _fail(str(err), 2)
+    except KeyboardInterrupt:
+        _fail("interrupted" + ("; run again with --resume to continue" if output != "-" else ""), 130)
+    except BrokenPipeError:  # the reader of stdout went away
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(1)
+    except OSError as err:  # the output cannot be written: disk full, no permission
+        _fail(f"{err.filename or output}: {err.strerror or err}", 1)
+    except Exception as err:  # a bug: one line here, the traceback with -vv
+        logging.getLogger(__name__).debug("unexpected error", exc_info=True)
+        _fail(f"unexpected error: {type(err).__name__}: {err} (run with -vv for the traceback)", 1)
+
+    done = f" ({summary.skipped} already done)" if summary.skipped else ""
+    documents = "document" if summary.total == 1 else "documents"
+    typer.echo(f"referat: {summary.total} {documents}, {summary.failed} failed{done}", err=True)
+    raise typer.Exit(1 if summary.failed else 0)
+
+
+def _progress_bar():
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+
+
+def _say(line: str, progress) -> None:
+    """A line on stderr that does not tear the progress bar."""
+    if progress is not None:
+        progress.console.print(line, markup=False, highlight=False, soft_wrap=True)
+    else:
+        typer.echo(line, err=True)
+
+
+def _fail(message: str, status: int):
+    typer.echo(f"referat: error: {message}", err=True)
+    raise typer.Exit(status)

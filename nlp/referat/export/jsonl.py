@@ -1,0 +1,124 @@
+"""JSONL records: one document a line, or one agenda item a line.
+
+Document records are `Document.to_dict()` (`schema/document.schema.json`).
+Item records (`schema/item.schema.json`) carry the item's fields, its text
+slice and its document's `doc_id`, `source`, `sha256` and `meeting`; the
+offsets of its sections and entities are relative to that slice, so a record
+stands on its own. A document that failed gives one error record in either
+unit, so that nothing is silently dropped.
+
+Every record of a document starts with the same bytes (`record_prefix`), which
+lets `referat.batch` check a manifest against the output without parsing it.
+Files are written atomically: a reader never sees a half-written line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from referat.model import Document, Item
+
+UNITS = ("document", "item")
+"""What one line of output holds."""
+
+
+def document_record(doc: Document) -> dict[str, Any]:
+    return doc.to_dict()
+
+
+def item_records(doc: Document) -> list[dict[str, Any]]:
+    """One record per item; a failed document gives its error record instead."""
+    if not doc.ok:
+        return [_error_item_record(doc)]
+    return [_item_record(doc, item) for item in doc.items]
+
+
+def records(doc: Document, unit: str = "document") -> list[dict[str, Any]]:
+    """The output lines of one document in the given unit (`UNITS`)."""
+    if unit == "document":
+        return [document_record(doc)]
+    if unit == "item":
+        return item_records(doc)
+    raise ValueError(f"unknown unit {unit!r}; expected one of {', '.join(UNITS)}")
+
+
+def _document_keys(doc: Document) -> dict[str, Any]:
+    return {"doc_id": doc.doc_id, "source": doc.source, "sha256": doc.sha256}
+
+
+def _item_record(doc: Document, item: Item) -> dict[str, Any]:
+    fields = item.to_dict()
+    for part in fields["sections"] + fields["entities"]:
+        part["start"] -= item.start
+        part["end"] -= item.start
+    return {**_document_keys(doc), "meeting": doc.meeting.to_dict(), **fields,
+            "text": doc.text[item.start:item.end]}
+
+
+def _error_item_record(doc: Document) -> dict[str, Any]:
+    return {**_document_keys(doc), "meeting": doc.meeting.to_dict(), "status": "error",
+            "errors": [p.to_dict() for p in doc.errors],
+            "warnings": [p.to_dict() for p in doc.warnings]}
+
+
+def dumps(record: dict[str, Any]) -> str:
+    """One JSONL line, newline included: compact, UTF-8 text, keys in model order."""
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def encode(doc: Document, unit: str = "document") -> bytes:
+    """A document's output lines as bytes, ready for one write()."""
+    return "".join(dumps(r) for r in records(doc, unit)).encode("utf-8")
+
+
+def record_prefix(doc_id: str, source: str, sha256: str) -> bytes:
+    """The bytes every output line of this document starts with."""
+    head = dumps({"doc_id": doc_id, "source": source, "sha256": sha256})
+    return head[:-2].encode("utf-8")  # without the closing "}\n"
+
+
+def read_jsonl(path: str | Path) -> Iterator[dict[str, Any]]:
+    """The records of a JSONL file, one at a time."""
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                yield json.loads(line)
+
+
+def write_jsonl(docs: Iterable[Document], path: str | Path, unit: str = "document") -> int:
+    """Write documents to `path` atomically; returns the number of lines."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    lines = 0
+    try:
+        with open(tmp, "wb") as f:
+            for doc in docs:
+                block = encode(doc, unit)
+                lines += block.count(b"\n")
+                f.write(block)
+            sync(f)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    replace(tmp, path)
+    return lines
+
+
+def sync(f) -> None:
+    """Flush a binary file object through to the disk."""
+    f.flush()
+    os.fsync(f.fileno())
+
+
+def replace(src: str | Path, dst: str | Path) -> None:
+    """Rename `src` over `dst` so that the new name survives a crash."""
+    os.replace(src, dst)
+    fd = os.open(Path(dst).resolve().parent, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

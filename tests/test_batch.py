@@ -1,0 +1,346 @@
+"""Batch runs: inputs, limits, workers, the manifest, resume, Dask."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from referat import batch
+from referat.batch import (
+    Batch, BatchConfig, BatchError, DocumentTimeout, collect_inputs, process_one, time_limit,
+)
+from referat.pipeline import Options
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+from synthetic import minutes_text, write_minutes, write_minutes_pdf  # noqa: E402
+
+FAST = Options(annotate=False, classify=False)
+"""Batch mechanics do not depend on the taggers; these tests leave them out."""
+
+
+def _config(**kwargs) -> BatchConfig:
+    return BatchConfig(**{"options": FAST, **kwargs})
+
+
+def _run(paths, out, **kwargs):
+    return Batch(paths, out, _config(**kwargs)).run()
+
+
+def _manifest(out: Path) -> list[dict]:
+    lines = (out.parent / (out.name + ".manifest.jsonl")).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """Twelve minutes in nested folders, plus a failing file and files a folder search skips."""
+    root = tmp_path_factory.mktemp("corpus")
+    write_minutes(root, 12, items=4)
+    (root / "udvalg-001" / "tom.txt").write_bytes(b"")
+    (root / ".hidden.txt").write_text(minutes_text(99))
+    (root / "noter.xyz").write_text(minutes_text(98))
+    return root
+
+
+@pytest.fixture(scope="module")
+def reference(corpus, tmp_path_factory) -> bytes:
+    """The output of one uninterrupted run with one worker."""
+    out = tmp_path_factory.mktemp("reference") / "out.jsonl"
+    summary = _run([corpus], out)
+    assert (summary.total, summary.processed, summary.failed) == (13, 13, 1)
+    return out.read_bytes()
+
+
+# --- inputs ------------------------------------------------------------------
+
+
+def test_inputs_are_searched_recursively_sorted_and_filtered(tmp_path):
+    for name in ("b/2.pdf", "b/1.TXT", "a.html", "c.docx", "d.json", "e.htm", "notes.md",
+                 ".secret.txt", ".git/x.txt", "b/c/3.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    found = collect_inputs([tmp_path, tmp_path / "notes.md", tmp_path / "a.html"])
+    names = [str(Path(p).relative_to(tmp_path)) for p in found]
+    assert names == ["a.html", "b/1.TXT", "b/2.pdf", "b/c/3.txt", "c.docx", "d.json", "e.htm", "notes.md"]
+
+
+def test_an_empty_folder_is_refused(tmp_path):
+    with pytest.raises(BatchError, match="no input files"):
+        Batch([tmp_path], tmp_path / "out.jsonl", _config())
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"unit": "page"}, "unknown unit"),
+    ({"engine": "spark"}, "unknown engine"),
+    ({"workers": 0}, "at least 1"),
+    ({"scheduler": "tcp://127.0.0.1:8786"}, "needs engine 'dask'"),
+], ids=["unit", "engine", "workers", "scheduler-without-dask"])
+def test_bad_configuration_is_refused(kwargs, message):
+    with pytest.raises(BatchError, match=message):
+        _config(**kwargs)
+
+
+def test_resume_needs_a_file(corpus):
+    with pytest.raises(BatchError, match="resume"):
+        Batch([corpus], "-", _config(resume=True))
+
+
+# --- one document --------------------------------------------------------------
+
+
+def test_time_limit_interrupts_the_main_thread():
+    with pytest.raises(DocumentTimeout), time_limit(0.05):
+        while True:
+            pass
+
+
+def test_time_limit_interrupts_another_thread_and_leaves_no_stray_exception():
+    caught: list[str] = []
+
+    def work():
+        try:
+            with time_limit(0.05):
+                while True:
+                    pass
+        except DocumentTimeout:
+            caught.append("timeout")
+        with time_limit(0.05):
+            pass  # finishes in time: nothing may be raised later
+        deadline = time.monotonic() + 0.2
+        while time.monotonic() < deadline:
+            pass
+        caught.append("clean")
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(5)
+    assert caught == ["timeout", "clean"]
+
+
+def test_a_document_without_items_is_a_failure(tmp_path):
+    path = tmp_path / "prosa.txt"
+    path.write_text("Kommunen holder åbent hus i rådhuset den 3. maj.\nAlle er velkomne.\n")
+    outcome = process_one(0, str(path), FAST, "document")
+    assert [p.code for p in outcome.errors] == ["no_items"]
+    assert json.loads(outcome.payload)["status"] == "error"
+
+
+def test_an_unexpected_exception_costs_one_document(tmp_path, monkeypatch, caplog):
+    path = tmp_path / "referat.txt"
+    path.write_text(minutes_text(1))
+    pipeline = batch.loaded_pipeline(FAST)
+    monkeypatch.setattr(pipeline, "process", lambda p: 1 / 0)
+    with caplog.at_level("DEBUG", logger="referat.batch"):
+        outcome = process_one(3, str(path), FAST, "item")
+    assert outcome.index == 3 and outcome.sha256 == batch.failed(str(path), BatchError("x"), "x").sha256
+    assert [(p.code, p.message) for p in outcome.errors] == [
+        ("internal", "unexpected error: ZeroDivisionError: division by zero")]
+    assert json.loads(outcome.payload)["status"] == "error"
+    assert "ZeroDivisionError" in caplog.text  # the traceback, for -vv
+
+
+@pytest.mark.parametrize("limits, code", [
+    ({"max_bytes": 1000}, "too_large"),
+    ({"max_pages": 2}, "too_large"),
+], ids=["bytes", "pages"])
+def test_documents_over_a_limit_are_skipped_and_reported(tmp_path, limits, code):
+    path = write_minutes_pdf(tmp_path / "lang.pdf", seed=2, items=20)
+    outcome = process_one(0, str(path), Options(annotate=False, classify=False, **limits), "document")
+    assert [p.code for p in outcome.errors] == [code]
+    assert process_one(0, str(path), FAST, "document").ok
+
+
+def test_a_slow_document_times_out(tmp_path, monkeypatch):
+    path = tmp_path / "referat.txt"
+    path.write_text(minutes_text(1))
+    options = Options(annotate=False, classify=False, timeout_s=0.1)
+
+    def spin(p):
+        while True:
+            pass
+
+    monkeypatch.setattr(batch.loaded_pipeline(options), "process", spin)
+    outcome = process_one(0, str(path), options, "document")
+    assert [p.code for p in outcome.errors] == ["timeout"]
+
+
+# --- whole runs ------------------------------------------------------------------
+
+
+def test_a_run_writes_sorted_records_and_a_manifest(corpus, reference, tmp_path):
+    records = [json.loads(line) for line in reference.splitlines()]
+    sources = [r["source"] for r in records]
+    assert sources == collect_inputs([corpus])
+    assert not any(".hidden" in s or s.endswith(".xyz") for s in sources)
+    failed = [r for r in records if r["status"] == "error"]
+    assert [(Path(r["source"]).name, r["errors"][0]["code"]) for r in failed] == [("tom.txt", "empty")]
+
+    out = tmp_path / "out.jsonl"
+    _run([corpus], out)
+    header, *entries = _manifest(out)
+    assert header["unit"] == "document" and header["config"] == _config().fingerprint()
+    assert [e["path"] for e in entries] == sources
+    assert [e["status"] for e in entries] == [r["status"] for r in records]
+    data = out.read_bytes()
+    for entry, record in zip(entries, records):
+        assert entry["sha256"] == record["sha256"]
+        block = data[entry["offset"]:entry["offset"] + entry["length"]]
+        assert json.loads(block) == record
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl", "out.jsonl.manifest.jsonl"]
+
+
+def test_two_workers_give_the_same_bytes(corpus, reference, tmp_path):
+    out = tmp_path / "out.jsonl"
+    _run([corpus], out, workers=2)
+    assert out.read_bytes() == reference
+
+
+def test_stdout_gets_the_same_records_in_order(corpus, reference, capsysbinary):
+    Batch([corpus], "-", _config(workers=2)).run()
+    assert capsysbinary.readouterr().out == reference
+
+
+def test_item_unit_gives_one_line_per_item(corpus, tmp_path):
+    out = tmp_path / "items.jsonl"
+    _run([corpus], out, unit="item")
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 12 * 4 + 1
+    assert [r["number"] for r in records[:4]] == [1, 2, 3, 4]
+    assert [r for r in records if r.get("status") == "error"][0]["source"].endswith("tom.txt")
+
+
+# --- resume ------------------------------------------------------------------------
+
+
+def _cut_off(out: Path, keep: int, torn_line: bool = True) -> None:
+    """Make a finished run look like one killed after `keep` documents."""
+    header, *entries = _manifest(out)
+    data = out.read_bytes()
+    end = entries[keep - 1]["offset"] + entries[keep - 1]["length"]
+    partial = data[:end]
+    if torn_line:  # the next record half written, its manifest line too
+        partial += data[end:end + entries[keep]["length"] // 2]
+    out.with_name(out.name + ".partial").write_bytes(partial)
+    lines = [json.dumps(x, ensure_ascii=False, separators=(",", ":")) + "\n"
+             for x in [header, *entries[:keep]]]
+    manifest = "".join(lines) + (lines[-1][:25] if torn_line else "")
+    out.with_name(out.name + ".manifest.jsonl").write_text(manifest, encoding="utf-8")
+    out.unlink()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_resume_after_a_cut_off_run_gives_the_uninterrupted_bytes(corpus, reference, tmp_path, workers):
+    out = tmp_path / "out.jsonl"
+    _run([corpus], out)
+    _cut_off(out, keep=6)
+    summary = _run([corpus], out, resume=True, workers=workers)
+    assert (summary.skipped, summary.processed) == (5, 8)  # the 6 kept but the empty file, redone
+    assert out.read_bytes() == reference
+    assert not out.with_name("out.jsonl.partial").exists()
+    assert sorted(e["path"] for e in _manifest(out)[1:]) == sorted(collect_inputs([corpus]))
+
+
+def test_a_record_written_but_not_in_the_manifest_is_redone_once(corpus, reference, tmp_path):
+    out = tmp_path / "out.jsonl"
+    _run([corpus], out)
+    header, *entries = _manifest(out)
+    data = out.read_bytes()
+    end = entries[6]["offset"] + entries[6]["length"]
+    out.with_name("out.jsonl.partial").write_bytes(data[:end])  # 7 records written ...
+    _cut_off_manifest = [header, *entries[:6]]  # ... but only 6 noted
+    out.with_name("out.jsonl.manifest.jsonl").write_text(
+        "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in _cut_off_manifest), encoding="utf-8")
+    out.unlink()
+    summary = _run([corpus], out, resume=True)
+    assert (summary.skipped, summary.processed) == (5, 8)  # 6 noted, one of them the empty file
+    assert out.read_bytes() == reference
+
+
+def test_resume_redoes_failures_and_changed_files_and_adds_new_ones(tmp_path):
+    corpus = tmp_path / "corpus"
+    paths = write_minutes(corpus, 4, items=3)
+    broken = corpus / "broken.txt"
+    broken.write_bytes(b"")
+    out = tmp_path / "out.jsonl"
+    assert _run([corpus], out).failed == 1
+
+    broken.write_text(minutes_text(50, 3), encoding="utf-8")  # fixed
+    paths[1].write_text(minutes_text(51, 3), encoding="utf-8")  # changed
+    write_minutes(corpus / "ny", 1, items=3, seed=60)  # added
+    summary = _run([corpus], out, resume=True)
+    assert (summary.total, summary.skipped, summary.processed, summary.failed) == (6, 3, 3, 0)
+
+    fresh = tmp_path / "fresh.jsonl"
+    _run([corpus], fresh)
+    assert out.read_bytes() == fresh.read_bytes()
+    assert len(_manifest(out)) == 1 + 6
+
+
+def test_resume_with_another_configuration_starts_afresh(corpus, tmp_path):
+    out = tmp_path / "out.jsonl"
+    _run([corpus], out)
+    summary = _run([corpus], out, resume=True, unit="item")
+    assert (summary.skipped, summary.processed) == (0, 13)
+    assert _manifest(out)[0]["unit"] == "item"
+
+
+def test_resume_of_a_finished_run_does_nothing(corpus, reference, tmp_path):
+    out = tmp_path / "out.jsonl"
+    _run([corpus], out)
+    summary = _run([corpus], out, resume=True)
+    # the failed (empty) file is tried again; everything else is kept
+    assert (summary.skipped, summary.processed, summary.failed) == (12, 1, 1)
+    assert out.read_bytes() == reference
+
+
+# --- workers that hang or die ----------------------------------------------------------
+
+
+def _hang_or_die(index, path, options, unit):
+    """Stand-in for process_one: hangs inside C on 'hang', exits on 'die'."""
+    if "hang" in path:
+        re.match(r"(a+)+$", "a" * 64 + "b")  # catastrophic backtracking: no signal gets in
+    if "die" in path:
+        import os
+
+        os._exit(3)
+    return batch._outcome(index, path, batch.Pipeline(options).process(path), unit)
+
+
+def test_a_stuck_or_dying_worker_is_replaced_and_reported(tmp_path, monkeypatch):
+    corpus = tmp_path / "corpus"
+    write_minutes(corpus, 3, items=2)
+    for name in ("hang.txt", "die.txt"):
+        (corpus / name).write_text(minutes_text(7, 2))
+    monkeypatch.setattr(batch, "_START_METHOD", "fork")  # the children see the stand-in
+    monkeypatch.setattr(batch, "process_one", _hang_or_die)
+    monkeypatch.setattr(batch, "_KILL_GRACE_S", 0.5)
+    out = tmp_path / "out.jsonl"
+    options = Options(annotate=False, classify=False, timeout_s=0.5)
+    started = time.monotonic()
+    summary = Batch([corpus], out, BatchConfig(options=options, workers=2)).run()
+    assert time.monotonic() - started < 30
+    assert (summary.processed, summary.failed) == (5, 2)
+    status = {Path(e["path"]).name: [p["code"] for p in e["errors"]] for e in _manifest(out)[1:]}
+    assert status["hang.txt"] == ["timeout"]
+    assert status["die.txt"] == ["internal"]
+    assert sum(codes == [] for codes in status.values()) == 3
+
+
+# --- Dask ------------------------------------------------------------------------------
+
+
+@pytest.mark.enable_socket
+@pytest.mark.slow
+def test_a_dask_local_cluster_of_two_processes_gives_the_local_records(corpus, reference, tmp_path):
+    pytest.importorskip("distributed")
+    out = tmp_path / "dask.jsonl"
+    summary = _run([corpus], out, engine="dask", workers=2)
+    assert (summary.processed, summary.failed) == (13, 1)
+    assert out.read_bytes().splitlines() == reference.splitlines()
