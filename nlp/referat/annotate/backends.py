@@ -1,0 +1,195 @@
+"""Statistical NER backends for `--ner`: the shipped model, DaCy, a spaCy pipeline.
+
+A backend runs a spaCy pipeline over the text and returns its PER/PERSON,
+ORG and LOC entities as referat spans (PER becomes PERSON); the annotator
+keeps those that overlap no rule span. Nothing is downloaded: a DaCy model
+must already be in DaCy's cache, and the shipped model is checked against its
+sha256 manifest before it is loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from referat.annotate.spans import squash
+from referat.errors import ModelError
+from referat.model import Span
+from referat.resources import models_dir
+
+log = logging.getLogger(__name__)
+
+LABELS = {"PER": "PERSON", "PERSON": "PERSON", "ORG": "ORG", "LOC": "LOC", "GPE": "LOC"}
+"""External entity labels referat keeps, and what it calls them."""
+
+CHECKSUMS = "checksums.sha256"
+_UNCHECKED = {CHECKSUMS, "README.md"}
+_CHUNK = 1000  # characters per piece a model sees: NER needs local context only
+_NAMED = ("rules", "model", "dacy")
+
+
+@dataclass
+class ExternalNER:
+    """A loaded spaCy pipeline and the name its spans carry as `source`."""
+
+    nlp: object  # spacy.Language
+    source: str
+    check_names: bool = False  # keep only plausible names (persons.plausible_name)
+    batch_size: int = 64
+
+    def find_many(self, texts: Iterable[str]) -> list[list[Span]]:
+        """Entities of each text; all pieces of all texts go through one `nlp.pipe`."""
+        texts = list(texts)
+        pieces = [(i, offset, piece) for i, text in enumerate(texts) for offset, piece in chunks(text)]
+        out: list[list[Span]] = [[] for _ in texts]
+        docs = self.nlp.pipe((p for _, _, p in pieces), batch_size=self.batch_size)
+        for (i, offset, _), doc in zip(pieces, docs):
+            for ent in doc.ents:
+                label = LABELS.get(ent.label_)
+                if label is None:
+                    continue
+                start, end = _trim(texts[i], offset + ent.start_char, offset + ent.end_char)
+                if end > start:
+                    text = texts[i][start:end]
+                    norm = {"name": squash(text), "party": None} if label == "PERSON" else None
+                    out[i].append(Span(label, start, end, text, norm, self.source))
+        return out
+
+    def find(self, text: str) -> list[Span]:
+        return self.find_many([text])[0]
+
+
+def chunks(text: str, size: int = _CHUNK) -> list[tuple[int, str]]:
+    """(offset, piece) pieces of at most ~`size` characters, cut at line breaks."""
+    out, start = [], 0
+    while start < len(text):
+        end = min(len(text), start + size)
+        if end < len(text):
+            cut = text.rfind("\n", start + size // 2, end)
+            end = cut + 1 if cut > 0 else end
+        piece = text[start:end]
+        if piece.strip():
+            out.append((start, piece))
+        start = end
+    return out
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def load_backend(ner: str) -> ExternalNER | None:
+    """The backend for a `--ner` value; None for "rules"."""
+    if ner == "rules":
+        return None
+    if ner == "model":
+        return load_shipped_model()
+    if ner == "dacy" or ner.startswith("dacy:"):
+        name = ner.partition(":")[2] or "small"
+        return ExternalNER(load_dacy(name), f"dacy:{name}")
+    return ExternalNER(load_pipeline(Path(ner)), f"spacy:{Path(ner).name}")
+
+
+def load_shipped_model(path: Path | None = None) -> ExternalNER:
+    """The small NER model in models/ner, after checking its sha256 manifest."""
+    path = path or models_dir() / "ner"
+    if not (path / "meta.json").exists():
+        raise ModelError(f"the NER model is missing ({path} has no meta.json); "
+                         "train it with `python -m referat.annotate.ner train`", path=str(path))
+    verify_checksums(path)
+    meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+    # Trained on rule labels, it over-reaches on organisation names: check its persons.
+    return ExternalNER(load_pipeline(path), f"model:ner@{meta.get('version', '0')}", check_names=True)
+
+
+def load_pipeline(path: Path):
+    """A spaCy pipeline from disk, with errors that say what is wrong."""
+    import spacy
+
+    if not path.exists():
+        raise ModelError(f"no spaCy pipeline at {path} (--ner takes {', '.join(_NAMED)}, "
+                         "dacy:<model> or the directory of a spaCy pipeline)", path=str(path))
+    try:
+        nlp = spacy.load(path)
+    except (OSError, ValueError, KeyError, ImportError) as err:
+        raise ModelError(f"cannot load the spaCy pipeline: {err}", path=str(path)) from err
+    if not any(name == "ner" or "ner" in name or "entity" in name for name in nlp.pipe_names):
+        raise ModelError(f"the spaCy pipeline has no NER component (pipes: {nlp.pipe_names})",
+                         path=str(path))
+    return nlp
+
+
+def load_dacy(name: str = "small"):
+    """An installed DaCy model; never downloads (DaCy's own `load` would)."""
+    try:
+        import dacy
+        from dacy.download import DEFAULT_CACHE_DIR, get_latest_version, models_url
+    except ImportError as err:
+        raise ModelError("--ner dacy needs the dacy package: pip install 'referat-nlp[dacy]'") from err
+    full = f"da_dacy_{name}_trf-{get_latest_version(name)}" if name in ("small", "medium", "large") else name
+    if full not in models_url:
+        raise ModelError(f"unknown DaCy model {name!r}; DaCy knows: {', '.join(sorted(models_url))}")
+    package = full.split("-")[0]
+    where = Path(DEFAULT_CACHE_DIR) / full / package / full
+    if not where.exists():
+        raise ModelError(
+            f"the DaCy model {full} is not installed (looked in {where}); referat never downloads "
+            f"models at run time. On a machine with internet run "
+            f"`python -c \"import dacy; dacy.download_model('{full}')\"` and copy {DEFAULT_CACHE_DIR} "
+            "here (or point DACY_CACHE_DIR at the copy)")
+    try:
+        return dacy.load(full)  # found in the cache: dacy.load does not download
+    except (OSError, ValueError, KeyError, ImportError) as err:
+        raise ModelError(f"the DaCy model {full} could not be loaded: {err}", path=str(where)) from err
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def model_files(path: Path) -> list[Path]:
+    """The files a checksum manifest covers (all but the manifest and the card)."""
+    return sorted(p for p in path.rglob("*") if p.is_file() and p.name not in _UNCHECKED)
+
+
+def write_checksums(path: Path) -> Path:
+    """Write `checksums.sha256` (sha256sum format) for a model directory."""
+    lines = [f"{sha256_of(p)}  {p.relative_to(path).as_posix()}" for p in model_files(path)]
+    manifest = path / CHECKSUMS
+    manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return manifest
+
+
+def verify_checksums(path: Path) -> None:
+    """Raise ModelError unless every model file matches the manifest, and no file is extra."""
+    manifest = path / CHECKSUMS
+    if not manifest.exists():
+        raise ModelError(f"no {CHECKSUMS} beside the model: refusing to load unchecked files",
+                         path=str(path))
+    expected = {}
+    for line in manifest.read_text(encoding="utf-8").splitlines():
+        m = re.fullmatch(r"([0-9a-f]{64})\s+\*?(.+)", line.strip())
+        if m:
+            expected[m.group(2)] = m.group(1)
+    present = {p.relative_to(path).as_posix(): p for p in model_files(path)}
+    for name in sorted(set(expected) | set(present)):
+        if name not in present:
+            raise ModelError(f"model file {name} listed in {CHECKSUMS} is missing", path=str(path))
+        if name not in expected:
+            raise ModelError(f"model file {name} is not in {CHECKSUMS}", path=str(path))
+        if sha256_of(present[name]) != expected[name]:
+            raise ModelError(f"model file {name} does not match its sha256 in {CHECKSUMS}",
+                             path=str(path))

@@ -1,0 +1,34 @@
+"""`referat evaluate`: predictions against gold, the figures of shared/tools/score.py and more."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from referat.cli import app
+from referat.errors import ReferatError
+from referat.evaluate import evaluate_files
+
+
+@app.command(epilog="Exit status: 0 scored, 2 an input could not be read.")
+def evaluate(
+    pred: Path = typer.Argument(..., exists=True, dir_okay=False, metavar="PRED.jsonl",
+                                help="referat's output (one record per document)."),
+    gold: Path = typer.Argument(..., exists=True, dir_okay=False, metavar="GOLD.jsonl",
+                                help="Gold: the shared gold format, or referat JSONL (corrected output)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of lines."),
+) -> None:
+    """Per-label precision, recall, F1 and normalisation accuracy; items; item types.
+
+    The first lines are score.py's figures (same matching rules, same numbers);
+    then normalisation accuracy per label, item-type accuracy, precision/recall/F1
+    per type, macro-F1 and the confusion matrix.
+    """
+    try:
+        result = evaluate_files(pred, gold)
+    except ReferatError as err:
+        typer.echo(f"referat evaluate: {err}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(json.dumps(result.report(), ensure_ascii=False) if as_json else result.format())
