@@ -11,7 +11,7 @@ import pytest
 from test_classify_rules import SECTIONS, minutes_doc
 
 from referat.classify import ModelClassifier, RuleClassifier, load_classifier
-from referat.classify.base import CHECKSUMS
+from referat.resources import CHECKSUMS
 from referat.classify.data import document_key, iter_documents, read_labels
 from referat.classify.linear import LinearClassifier, default_params
 from referat.errors import ModelError
@@ -92,7 +92,7 @@ def test_changed_file_is_refused(saved, tmp_path):
     coef = np.load(copy_dir / "coef.npy")
     coef[0, 0] += 1.0
     np.save(copy_dir / "coef.npy", coef)
-    with pytest.raises(ModelError, match="checksum mismatch"):
+    with pytest.raises(ModelError, match="does not match its sha256"):
         LinearClassifier.load(copy_dir)
     (copy_dir / CHECKSUMS).unlink()
     with pytest.raises(ModelError, match=CHECKSUMS):

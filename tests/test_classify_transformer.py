@@ -23,7 +23,7 @@ tokenizers = pytest.importorskip("tokenizers")
 from typer.testing import CliRunner  # noqa: E402
 
 from referat.classify import load_classifier  # noqa: E402
-from referat.classify.base import CHECKSUMS  # noqa: E402
+from referat.resources import CHECKSUMS  # noqa: E402
 from referat.classify.transformer import TransformerClassifier  # noqa: E402
 from referat.cli import app  # noqa: E402
 from referat.errors import ModelError  # noqa: E402
@@ -128,7 +128,7 @@ def test_changed_weights_are_refused(trained_dir, tmp_path):
     for path in trained_dir.iterdir():
         (copy_dir / path.name).write_bytes(path.read_bytes())
     (copy_dir / "model.safetensors").write_bytes((copy_dir / "model.safetensors").read_bytes()[:-4] + b"\0\0\0\0")
-    with pytest.raises(ModelError, match="checksum mismatch"):
+    with pytest.raises(ModelError, match="does not match its sha256"):
         load_classifier(str(copy_dir))
 
 

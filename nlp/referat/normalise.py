@@ -166,6 +166,7 @@ _PAGE_NUMBER = re.compile(  # at the end of a line, lower case
     r"(?:(?<![^\W\d_])(?:side|page|s\.)\s*\d{1,4}(?:\s*(?:af|of|/)\s*\d{1,4})?"  # side 3 (af 12)
     r"|(?:^|\s[-–|·])[-–\s]*\d{1,4}(?:\s*(?:af|of|/)\s*\d{1,4})?"  # 3, - 3 -, 3/12, ... | 3
     r"|(?<!\S)\d{1,4}\s+(?:af|of)\s+\d{1,4})[-–\s]*$")  # ... 3 af 12
+_PAGE_NUMBER_REACH = 40  # "referat, side 1234 af 1234 -" fits with room to spare
 
 
 def newlines(text: str) -> list[Edit]:
@@ -305,7 +306,9 @@ def _signature(line: str) -> str:
     "Punkt 3" or a date does not change into something that repeats.
     """
     words = " ".join(line.lower().split())
-    page_number = _PAGE_NUMBER.search(words)
+    # A page number ends the line: look only at its tail, so that a line of a
+    # megabyte of dashes costs one short search, not one per character.
+    page_number = _PAGE_NUMBER.search(words, max(0, len(words) - _PAGE_NUMBER_REACH))
     if page_number:
         words = words[:page_number.start()] + _DIGITS.sub("#", page_number.group())
     return words

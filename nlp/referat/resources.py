@@ -68,3 +68,52 @@ def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
         while block := f.read(chunk):
             digest.update(block)
     return digest.hexdigest()
+
+
+# --- shipped models: a checksum manifest checked before anything is parsed ----
+
+CHECKSUMS = "SHA256SUMS"
+MODEL_CARD = "README.md"  # documentation: free to edit, not checksummed
+
+
+def _model_files(directory: Path) -> dict[str, Path]:
+    return {p.relative_to(directory).as_posix(): p for p in sorted(directory.rglob("*"))
+            if p.is_file() and p.name not in (CHECKSUMS, MODEL_CARD) and "__pycache__" not in p.parts}
+
+
+def write_checksums(directory: str | Path) -> Path:
+    """Write SHA256SUMS (sha256sum's format) over every file of a model directory but the card."""
+    directory = Path(directory)
+    lines = [f"{sha256_file(p)}  {name}" for name, p in _model_files(directory).items()]
+    manifest = directory / CHECKSUMS
+    manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return manifest
+
+
+def verify_checksums(directory: str | Path) -> None:
+    """Refuse a model directory unless its files are exactly those of its SHA256SUMS.
+
+    Called before any model file is parsed, so that a changed, added or missing
+    file is reported as such and never reaches a parser.
+    """
+    from referat.errors import ModelError
+
+    directory = Path(directory)
+    manifest = directory / CHECKSUMS
+    if not manifest.is_file():
+        raise ModelError(f"no {CHECKSUMS} beside the model: refusing to load unchecked files",
+                         path=str(directory))
+    expected = {}
+    for line in manifest.read_text(encoding="utf-8", errors="replace").splitlines():
+        digest, _, name = line.strip().partition("  ")
+        if name:
+            expected[name.lstrip("*")] = digest
+    present = _model_files(directory)
+    for name in sorted(set(expected) | set(present)):
+        if name not in present:
+            raise ModelError(f"model file {name} listed in {CHECKSUMS} is missing", path=str(directory))
+        if name not in expected:
+            raise ModelError(f"model file {name} is not in {CHECKSUMS}", path=str(directory))
+        if sha256_file(present[name]) != expected[name]:
+            raise ModelError(f"model file {name} does not match its sha256 in {CHECKSUMS}: "
+                             "the model was changed", path=str(directory))

@@ -27,13 +27,11 @@ from referat.classify.features import ItemText, item_marker, item_text, marker_l
 from referat.classify.rules import EvidenceRules, RuleResult, softmax
 from referat.errors import ModelError
 from referat.model import ITEM_TYPES, Classification, Document
-from referat.resources import load_toml, sha256_file
+from referat.resources import load_toml, verify_checksums
 
 log = logging.getLogger(__name__)
 
 META = "meta.json"
-CHECKSUMS = "SHA256SUMS"
-CARD = "README.md"  # the model card: documentation, free to edit, not checksummed
 
 
 class Classifier(ABC):
@@ -164,37 +162,12 @@ class ModelClassifier(Classifier):
 # --- model directories: meta and checksums -----------------------------------
 
 
-def write_checksums(directory: Path) -> None:
-    """SHA256SUMS over every file of a model directory but the card (sha256sum's format)."""
-    lines = []
-    for path in sorted(p for p in directory.rglob("*")
-                       if p.is_file() and p.name not in (CHECKSUMS, CARD)):
-        lines.append(f"{sha256_file(path)}  {path.relative_to(directory).as_posix()}")
-    (directory / CHECKSUMS).write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-def verify_checksums(directory: Path) -> None:
-    """Refuse a model directory whose files do not match its SHA256SUMS."""
-    sums = directory / CHECKSUMS
-    if not sums.is_file():
-        raise ModelError(f"no {CHECKSUMS} in model directory", path=str(directory))
-    for line in sums.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        digest, _, name = line.partition("  ")
-        target = directory / name
-        if not target.is_file():
-            raise ModelError(f"file {name!r} listed in {CHECKSUMS} is missing", path=str(directory))
-        if sha256_file(target) != digest:
-            raise ModelError(f"checksum mismatch for {name!r}: the model files were changed",
-                             path=str(directory))
-
-
 def read_meta(directory: str | Path) -> dict:
     """The meta.json of a model directory (which backend, labels, version, data)."""
     path = Path(directory) / META
     if not path.is_file():
         raise ModelError(f"not a referat model directory (no {META})", path=str(directory))
+    verify_checksums(directory)
     try:
         meta = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as err:

@@ -20,12 +20,11 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from referat import __version__
-from referat.classify.base import (ModelClassifier, data_digest, read_meta, verify_checksums,
-                                   write_checksums, write_meta)
+from referat.classify.base import ModelClassifier, data_digest, read_meta, write_meta
 from referat.classify.rules import EvidenceRules
 from referat.errors import ModelError
 from referat.model import ITEM_TYPES
-from referat.resources import load_toml
+from referat.resources import load_toml, write_checksums
 
 _ARRAYS = ("idf_word", "idf_char", "coef", "intercept")
 
@@ -154,7 +153,6 @@ class LinearClassifier(ModelClassifier):
         if meta.get("backend") != cls.backend:
             raise ModelError(f"model backend is {meta.get('backend')!r}, not 'linear'",
                              path=str(directory))
-        verify_checksums(directory)
         model = cls(params=meta["params"], rules=rules, meta=meta)
         try:
             arrays = {name: np.load(directory / f"{name}.npy", allow_pickle=False)

@@ -21,12 +21,11 @@ from pathlib import Path
 import numpy as np
 
 from referat import __version__
-from referat.classify.base import (ModelClassifier, data_digest, read_meta, verify_checksums,
-                                   write_checksums, write_meta)
+from referat.classify.base import ModelClassifier, data_digest, read_meta, write_meta
 from referat.classify.rules import EvidenceRules
 from referat.errors import ModelError
 from referat.model import ITEM_TYPES
-from referat.resources import load_toml
+from referat.resources import load_toml, write_checksums
 
 log = logging.getLogger(__name__)
 
@@ -176,7 +175,6 @@ class TransformerClassifier(ModelClassifier):
         if meta.get("backend") != cls.backend:
             raise ModelError(f"model backend is {meta.get('backend')!r}, not 'transformers'",
                              path=str(directory))
-        verify_checksums(directory)
         if not (directory / "model.safetensors").is_file():
             raise ModelError("no model.safetensors (other weight formats are not loaded)",
                              path=str(directory))
