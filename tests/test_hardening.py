@@ -11,6 +11,7 @@ contained), never a hang, never a record lost or doubled, memory bounded.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
 import random
@@ -33,7 +34,7 @@ from referat.pipeline import Options, Pipeline
 
 REPO = Path(__file__).resolve().parent.parent
 REFERAT_CLI = Path(sys.executable).with_name("referat")
-LIBRARY_HANG_S = 15  # one document of about 1 MB in-process; the CLI has its own --timeout
+LIBRARY_HANG_S = 20  # one document of about 1 MB in-process (about 5 s here); the CLI has its own --timeout
 CLI_TIMEOUT_S = 20  # the per-document limit the batch runs under
 MB = 1024 * 1024
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
@@ -76,8 +77,6 @@ def _pdf(text: str | None = None, pages: int = 1, **encryption) -> bytes:
 
 
 def _zip(members: dict[str, bytes]) -> bytes:
-    import io
-
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in members.items():
@@ -256,6 +255,11 @@ CORPUS: tuple[BadInput, ...] = (
                                                  "Godkendt.\n").encode()), either=True),
     BadInput("1mb-tabs-line.txt", _bytes(("Deltagere: " + "Jan Jensen,\t" * (MB // 12) + "\n").encode()),
              either=True),
+    BadInput("attendance-line-of-21k-names.txt",
+             _bytes(("Mødedeltagere " + "Jan Jensen, " * (MB // 48) + "\n" + MINUTES).encode()), either=True),
+    BadInput("1mb-spaces-in-attendance-line.txt", _bytes(("Deltagere: Jan Jensen" + " " * MB
+                                                          + "x og Lone Hansen\n" + MINUTES).encode()),
+             either=True),
     BadInput("1mb-hyphen-chain.txt", _bytes((MINUTES + "Aa-" * (MB // 3) + "\n").encode()), either=True),
     BadInput("1mb-case-number-cues.txt", _bytes((MINUTES + "SAGSNR" * (MB // 6) + "\n").encode()),
              either=True),
@@ -281,7 +285,7 @@ CORPUS: tuple[BadInput, ...] = (
     BadInput("dangling.pdf", _symlink("does-not-exist.pdf"), errors=frozenset({"not_found", "unreadable"})),
     BadInput("x.pdf", _directory_with_minutes, errors=frozenset({"unreadable"})),
     BadInput("no-permission.txt", _unreadable, errors=frozenset({"unreadable"}), needs_non_root=True),
-    BadInput("huge-200mb.txt", lambda path: _huge_text(path), errors=frozenset({"too_large"}), slow=True),
+    BadInput("huge-200mb.txt", _huge_text, errors=frozenset({"too_large"}), slow=True),
 )
 """Every hostile input, by the file name it gets."""
 
@@ -293,6 +297,17 @@ HOSTILE_NAMES: tuple[BadInput, ...] = (
     BadInput(" --help.txt", _bytes(MINUTES.encode()), titles=tuple(TITLES)),
 )
 """File names an archive may hold that break naive logging and JSON writing."""
+
+KNOWN_BUGS: dict[str, str] = {}
+"""Inputs that hang the library today, with why: xfail(strict) until fixed, then delete."""
+
+
+def _marks(bad: BadInput) -> list:
+    marks = [pytest.mark.slow] if bad.slow else []
+    if bad.name in KNOWN_BUGS:
+        marks.append(pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[bad.name]))
+    return marks
+
 
 UNKNOWN_EXTENSION = BadInput("program.exe", _bytes(b"MZ\x90\x00" + _RANDOM[:1000]),
                              errors=frozenset({"unsupported_format"}))
@@ -358,8 +373,7 @@ def check_outcome(bad: BadInput, doc: Document) -> None:
     assert SECRET not in json.dumps(doc.to_dict(), ensure_ascii=False), f"{bad.id}: external entity resolved"
 
 
-@pytest.mark.parametrize("bad", [pytest.param(b, id=b.id, marks=[pytest.mark.slow] if b.slow else [])
-                                 for b in CORPUS])
+@pytest.mark.parametrize("bad", [pytest.param(b, id=b.id, marks=_marks(b)) for b in CORPUS])
 def test_library_handles_bad_input(corpus, bad):
     if bad.needs_non_root and IS_ROOT:
         pytest.skip("runs as root: root reads a file without read permission anyway")
@@ -475,8 +489,10 @@ def run_batch(inputs: list[Path], out: Path) -> BatchRun:
     return BatchRun(proc, stderr, records, rss, seconds)
 
 
-def check_batch(run: BatchRun, expected: dict[str, BadInput]) -> list[str]:
-    """Exit 1, no traceback, one record per input, one stderr line per failure; the failures."""
+def check_batch(run: BatchRun, expected: dict[str, BadInput]) -> tuple[list[str], list[str]]:
+    """Exit 1, no traceback, one record per input, one stderr line per failure.
+
+    Returns the failures, and those of them stopped by the time limit."""
     assert "Traceback" not in run.stderr, run.stderr[-3000:]
     assert run.proc.returncode == 1, f"exit status {run.proc.returncode}; stderr:\n{run.stderr[-3000:]}"
     doubled = {s: len(r) for s, r in run.records.items() if len(r) > 1}
@@ -484,11 +500,12 @@ def check_batch(run: BatchRun, expected: dict[str, BadInput]) -> list[str]:
     lost = sorted(set(expected) - set(run.records))
     assert not lost, f"inputs without a record: {lost}"
     assert not set(run.records) - set(expected), f"records for no input: {set(run.records) - set(expected)}"
-    failing = []
+    failing, timed_out = [], []
     for source, (record,) in run.records.items():
         doc, bad = Document.from_dict(record), expected[source]
         if [p.code for p in doc.errors] == ["timeout"] and bad.either:
             failing.append(source)  # the per-document limit did its job (the library test says why)
+            timed_out.append(Path(source).name)
             continue
         if [p.code for p in doc.errors] == ["no_items"] and bad.either:
             doc.errors = []  # a batch counts a document without items as failed; the library does not
@@ -502,7 +519,7 @@ def check_batch(run: BatchRun, expected: dict[str, BadInput]) -> list[str]:
     for source in failing:
         shown = Path(source).name[:4]
         assert any(shown in line for line in error_lines), f"no error line names {source!r}"
-    return failing
+    return failing, timed_out
 
 
 @pytest.mark.slow
@@ -514,10 +531,11 @@ def test_cli_batch_over_the_whole_corpus(corpus, baseline_rss, tmp_path):
     expected[str(corpus / "x.pdf" / "inside.txt")] = BadInput("inside.txt", _directory_with_minutes,
                                                              titles=tuple(TITLES))
     expected[str(exe)] = UNKNOWN_EXTENSION
-    failing = check_batch(run, expected)
+    failing, timed_out = check_batch(run, expected)
 
     growth_mib = (run.rss_kib - baseline_rss) / 1024
-    print(f"\nhostile batch: {len(expected)} inputs, {len(failing)} error records, "
+    print(f"\nhostile batch: {len(expected)} inputs, {len(failing)} error records "
+          f"({len(timed_out)} stopped by the {CLI_TIMEOUT_S} s limit: {', '.join(timed_out) or 'none'}), "
           f"{len(expected) - len(failing)} results, {run.seconds:.1f} s, peak RSS {run.rss_kib / 1024:.0f} MiB "
           f"(+{growth_mib:.0f} MiB over one good file)")
     assert growth_mib < 500, f"peak RSS grew by {growth_mib:.0f} MiB over the baseline"

@@ -131,6 +131,13 @@ def _zip_names(path: Path) -> list[str]:
 
 # --- tampered copies are refused ----------------------------------------------
 
+KNOWN_BUGS: dict[str, str] = {}
+"""Failures found and not yet fixed: xfail(strict) until fixed, then delete."""
+
+
+def _known(case: str) -> list:
+    return [pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[case])] if case in KNOWN_BUGS else []
+
 
 def _tamper_cases() -> list:
     cases = []
@@ -138,7 +145,8 @@ def _tamper_cases() -> list:
         manifest = next((directory / m for m in MANIFESTS if (directory / m).is_file()), None)
         for name in sorted(listed(manifest)) if manifest else []:
             for mask in (0x01, 0x80):  # an ASCII slip, and a byte that breaks UTF-8
-                cases.append(pytest.param(directory.name, name, mask, id=f"{directory.name}/{name}^{mask:#x}"))
+                case = f"{directory.name}/{name}^{mask:#x}"
+                cases.append(pytest.param(directory.name, name, mask, id=case, marks=_known(case)))
     return cases
 
 
@@ -151,7 +159,7 @@ def test_a_flipped_byte_is_refused_naming_the_file(tmp_path, model, name, mask):
     assert Path(name).name in str(err.value), f"the error does not name {name}: {err.value}"
 
 
-@pytest.mark.parametrize("model", [p.name for p in SHIPPED])
+@pytest.mark.parametrize("model", [pytest.param(p.name, marks=_known(f"{p.name} left out")) for p in SHIPPED])
 def test_a_file_left_out_of_the_manifest_is_refused(tmp_path, model):
     """Checking only what the manifest lists would let a shortened manifest through."""
     copy = shutil.copytree(models_dir() / model, tmp_path / model)
@@ -262,7 +270,8 @@ def tiny_transformer_model(out: Path) -> Path:
     """A tiny BERT classifier saved as `referat train --backend transformers` saves one."""
     transformers = pytest.importorskip("transformers")
     pytest.importorskip("torch")
-    from referat.classify.base import write_checksums, write_meta
+    from referat.classify.base import write_meta
+    from referat.resources import write_checksums
     from referat.model import ITEM_TYPES
 
     out.mkdir(parents=True)
@@ -283,7 +292,7 @@ def tiny_transformer_model(out: Path) -> Path:
 @pytest.mark.slow
 def test_transformers_model_is_checked_and_safetensors_only(tmp_path):
     from referat.classify import load_model
-    from referat.classify.base import write_checksums
+    from referat.resources import write_checksums
 
     model_dir = tiny_transformer_model(tmp_path / "model")
     assert load_model(model_dir).predict_proba(["at godkende"]).shape == (1, 3)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import http.server
 import os
+import re
 import socket
 import subprocess
 import threading
@@ -28,9 +29,9 @@ from pathlib import Path
 
 import pytest
 
-import referat
 from referat.errors import ModelError
 from referat.pipeline import Options, Pipeline
+from referat.resources import models_dir
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -202,7 +203,7 @@ def test_pipeline_makes_no_connection_and_starts_no_program(tmp_path):
     """Models loaded and every format read, nothing leaves the process."""
     from referat.review import render
 
-    ner = "model" if (referat.resources.models_dir() / "ner").is_dir() else "rules"
+    ner = "model" if (models_dir() / "ner").is_dir() else "rules"
     with canary_server() as (url, requests):
         inputs = _pointing_outwards(tmp_path, url)
         with no_way_out() as attempts:
@@ -218,8 +219,6 @@ def test_pipeline_makes_no_connection_and_starts_no_program(tmp_path):
     assert [i.title for i in results["plain.txt"].items] == ["Godkendelse af dagsorden",
                                                             "Orientering om budget 2020"]
     assert "default-src 'none'" in page
-    import re
-
     assert not re.search(r"""(?:src|href|action|data|poster|srcset)\s*=\s*["']?\s*(?:https?:)?//""", page), \
         "the review page refers to something outside itself"
 

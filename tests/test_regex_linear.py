@@ -149,10 +149,14 @@ SCANNING = {"search", "finditer", "findall", "sub", "subn", "split"}
 ANCHORED = {"match", "fullmatch"}
 
 BOUNDED: dict[str, str] = {
+    "referat.normalise:_PAGE_NUMBER": "searched only in the last _PAGE_NUMBER_REACH (40) characters "
+                                      "of a line (`search(words, max(0, len(words) - 40))` in _signature)",
     "referat.normalise:_WORD_BEFORE": "searched only in the 80 characters before a hyphen "
                                       "(`search(text, max(0, m.start() - 80), m.start())`)",
     "referat.annotate.persons:_WORD_BEFORE": "searched only in the 30 or 60 characters before a name "
                                              "or party letter",
+    "referat.annotate.persons:_LIST_JOINT": "searched only in lines that hold a person, cut to _REACH "
+                                            "(600) characters either side of it (`_lines_of`)",
 }
 """Patterns that only ever see a window of constant width, with where that is so.
 Each entry was checked by reading its call sites; an entry whose pattern is
@@ -372,7 +376,16 @@ def test_harness_flags_a_quadratic_pattern():
     assert not any(growth(good, piece, "!") for piece in ("1", "1.", "1 ", " ", "1.000.", "kr. "))
 
 
-@pytest.mark.parametrize("where", sorted(PATTERNS))
+KNOWN_SUPERLINEAR: dict[str, str] = {}
+"""Offenders found and not yet fixed: xfail(strict) until fixed, then delete."""
+
+
+def _param(where: str):
+    marks = [pytest.mark.xfail(strict=True, reason=KNOWN_SUPERLINEAR[where])] if where in KNOWN_SUPERLINEAR else []
+    return pytest.param(where, marks=marks)
+
+
+@pytest.mark.parametrize("where", [_param(where) for where in sorted(PATTERNS)])
 def test_pattern_is_linear(where):
     pattern = PATTERNS[where]
     if where in BOUNDED:
