@@ -428,13 +428,18 @@ def test_five_megabytes_segment_in_seconds() -> None:
     assert time.perf_counter() - started < 30  # a few seconds on one core; generous for a loaded CI machine
 
 
+def _best_time(text: str, runs: int = 3) -> float:
+    """Best of a few runs: what the code costs, not what else the machine did meanwhile."""
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        segment(text, [])
+        timings.append(time.perf_counter() - started)
+    return min(timings)
+
+
 @pytest.mark.parametrize("line", ["1. A\n", "Punkt 1: A\n2. at\n", "§" * 1000 + "\n", "1" * 5000 + "\n"])
 def test_adversarial_repetition_stays_linear(line: str) -> None:
-    small, large = line * 2_000, line * 16_000
-    started = time.perf_counter()
-    segment(small, [])
-    t_small = max(time.perf_counter() - started, 0.01)
-    started = time.perf_counter()
-    segment(large, [])
-    t_large = time.perf_counter() - started
-    assert t_large / t_small < 30  # linear is 8
+    t_small = max(_best_time(line * 2_000), 0.01)
+    t_large = _best_time(line * 16_000, runs=2)
+    assert t_large / t_small < 30  # linear is 8, quadratic 64
