@@ -25,6 +25,7 @@ MARKED = [
     "([PARTY V]) og ([PARTY O]) foreslår følgende:",
     "Forslag fra ([PARTY V]) og ([PARTY O]), nr. 2, 3 og 4 indgår",
     "For stemte ([PARTY V]), ([PARTY A]), ([PARTY C]) og [PERSON Liselott Blixt] ([PARTY UP]).",
+    "[PERSON Liselott Blixt] ([PARTY UP]-1) og [PERSON Hans-Jørgen Kirstein] ([PARTY UP]-2) stemte imod.",
     "Forslag fra [PARTY DD] og [PARTY LA] blev forkastet.",
     "Styrk dagplejen, [PARTY SF], [PARTY RV] og [PARTY V]",
     "BESLUTNINGSFORSLAG FRA [PARTY S], [PARTY KF], [PARTY SF], [PARTY V] OG [PARTY RV]",

@@ -34,7 +34,8 @@ _CUED = re.compile(
     r"(?P<cue>[Ss]ags?\.?[ \t]*n(?:umme)?r\.?|[Ss]agsnummer|[Jj]\.?[ \t]*nr\.?"
     r"|[Jj]ournal[ \t]*n(?:umme)?r\.?|[Jj]our\.[ \t]*nr\.?|[Dd]ok(?:ument)?\.?[ \t]*nr\.?"
     r"|SAGSNR\.?|J\.NR\.?)[ \t]*:?[ \t]*"
-    r"(?P<number>[A-ZÆØÅ0-9][\w.]*(?:[-/][\w.]+)*\d[\w]*)"
+    # bounded, so that a run of letters after a cue is not searched for a digit end to end
+    r"(?P<number>[A-ZÆØÅ0-9][\w.]{0,24}(?:[-/][\w.]{1,24}){0,4})"
 )
 # Prefilters (scan.py): every cue holds "nr"/"nummer"/"NR"; every strong shape a hyphen
 # before a digit.
@@ -48,10 +49,14 @@ def find_case_numbers(text: str, context: DocumentContext | None = None) -> list
     spans: list[Span] = []
     cues = literal_hits(text, _CUE_TRIGGERS)
     for m in finditer_in(_CUED, text, windows(text, cues, 16, 40)):
-        norm = {"value": m.group("number")}
+        number = m.group("number").rstrip(".")
+        if not any(c.isdigit() for c in number):
+            continue
+        norm = {"value": number}
         if m.group("cue").lower().startswith("dok"):
             norm["kind"] = "document"
-        spans.append(make_span(text, "CASE_NUMBER", m.start("number"), m.end("number"), norm, SOURCE))
+        start = m.start("number")
+        spans.append(make_span(text, "CASE_NUMBER", start, start + len(number), norm, SOURCE))
     hyphens = [m.start() for m in _HYPHEN_DIGIT.finditer(text)]
     for m in finditer_in(_STRONG, text, windows(text, hyphens, 12, 16)):
         spans.append(make_span(text, "CASE_NUMBER", m.start(), m.end(), {"value": m.group()}, SOURCE))

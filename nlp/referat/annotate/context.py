@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from referat.model import Document
 
 
-
 @dataclass(frozen=True)
 class DocumentContext:
     names: tuple[str, ...] = ()  # persons the document lists (participants, absent)

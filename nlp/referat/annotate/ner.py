@@ -3,12 +3,13 @@
 The rules label PERSON in the Greve portal texts (../shared/corpora/greve,
 read through referat's own ingest and segment, so the participants each
 meeting lists help); a small spaCy NER model (configs/ner.cfg) learns from
-those labels, and so learns the contexts names stand in, not just the
-gazetteer. Only the trained model ships (models/ner, spaCy's to_disk format,
-a sha256 manifest and a model card); the shared texts are read at training
-time and never copied.
+those labels, with the names also swapped for invented ones so that it may
+learn the contexts names stand in. Only the trained model ships (models/ner,
+spaCy's to_disk format, a sha256 manifest and a model card, README.md, with
+what it adds over the rules); the shared texts are read at training time and
+never copied.
 
-    python -m referat.annotate.ner train            # -> models/ner (about 3 minutes)
+    python -m referat.annotate.ner train            # -> models/ner (under 2 minutes, 2 cores)
     python -m referat.annotate.ner compare          # rules vs rules+model on held-back text
 
 Reproducible: meetings are split into train/dev/held-back by a hash of their

@@ -43,13 +43,13 @@ PARTY_SOURCE = "rules:party"
 _UP = "A-ZÆØÅÉÜÖÄ"
 _LOW = "a-zæøåéèüöäáíóúñç'"
 _SP = r"[ \u00a0]"
-_NAMEWORD = rf"[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+)*"
+_NAMEWORD = rf"[{_UP}][{_LOW}]+(?:-[{_UP}][{_LOW}]+){{0,2}}"  # Hans-Jørgen, Hauberg-Lund
 _INITIAL = rf"[{_UP}]\."
 _PARTICLE = r"(?:von|van|de|du|la|le|da|di|al|el|ter|bin|ibn)"
 _GAP = rf"(?:{_SP}+|{_SP}*\n{_SP}*)"
 # The first of two or more capitalised words (or initials) in a row. It opens with a
 # character set, so re skips to capitals in C; that the word starts there is checked after.
-_RUN_START = re.compile(rf"[{_UP}](?:[{_LOW}]+(?:-[{_UP}][{_LOW}]+)*|\.)(?=[ \u00a0\n]+[{_UP}])")
+_RUN_START = re.compile(rf"[{_UP}](?:[{_LOW}]+(?:-[{_UP}][{_LOW}]+){{0,2}}|\.)(?=[ \u00a0\n]+[{_UP}])")
 # A bare upper-case word of one to three letters: a party code perhaps.
 _BARE_CODE = re.compile(rf"[{_UP}][{_UP}]{{0,2}}(?![\w)/-])")
 # The whole run, from the start of its first word, at most one line break between two.
@@ -60,8 +60,9 @@ _TOKEN = re.compile(rf"{_PARTICLE}(?={_SP}+[{_UP}])|{_NAMEWORD}|{_INITIAL}")
 _PARTICLES = frozenset("von van de du la le da di al el ter bin ibn".split())
 _ATTENDANCE_CUES = ("mødedeltagere", "deltagere", "tilstede", "til stede", "fraværende", "afbud",
                     "deltog ikke", "deltog")
-_PAREN_CODE = re.compile(rf"\((?P<code>[{_UP}]{{1,3}})\)")
-_PAREN_AFTER = re.compile(rf"{_SP}*\((?P<code>[{_UP}]{{1,3}})\)")
+# "(V)", and "(UP-1)" where a local list numbers its candidates
+_PAREN_CODE = re.compile(rf"\((?P<code>[{_UP}]{{1,3}})(?:-\d)?\)")
+_PAREN_AFTER = re.compile(rf"{_SP}*\((?P<code>[{_UP}]{{1,3}})(?:-\d)?\)")
 _COORDINATOR = rf"(?:{_SP}*,{_SP}*|{_SP}+(?:og|OG|samt|SAMT|eller){_SP}+|{_SP}*\+{_SP}*)"
 _COORDINATED_BEFORE = re.compile(rf"\([{_UP}]{{1,3}}\){_COORDINATOR}$")
 _COORDINATED_AFTER = re.compile(rf"{_COORDINATOR}\([{_UP}]{{1,3}}\)")
@@ -72,8 +73,12 @@ _WORD_BEFORE = re.compile(r"([\w/]+)" + _SP + r"*:?" + _SP + r"*$")
 _PARTY_CUE_WORDS = frozenset("fra for af stemte imod mod partiet partierne medlem medlemmer "
                              "gruppe grupperne v/".split())
 _LIST_ITEM = rf"[{_UP}][\wæøå.'-]*(?:{_SP}+[{_UP}][\wæøå.'-]*){{0,3}}"
-_LIST_MEMBER = re.compile(rf"{_LIST_ITEM}(?<!\.)|{_LIST_ITEM}(?<=[{_UP}]\.)")
-_LIST = re.compile(rf"{_LIST_ITEM}(?:{_SP}*,{_SP}*{_LIST_ITEM})*{_SP}+(?:og|samt){_SP}+{_LIST_ITEM}")
+_LIST_MEMBER = re.compile(_LIST_ITEM)
+_LIST_MEMBER_BEFORE = re.compile(rf"(?<![\wæøå.'-]){_LIST_ITEM}{_SP}*$")
+_LIST_JOINT = re.compile(rf"{_SP}+(?:og|samt){_SP}+(?=[{_UP}])")
+_COMMA_BEFORE = re.compile(rf",{_SP}*$")
+_MAX_MEMBERS = 30
+_REACH = 600  # characters a line is looked at around a name (attendance lines, lists)
 _HEADING_START = re.compile(r"[ \t]*(?:Punkt[ \t]+)?\d{1,3}[.:)]?[ \t]+\S")
 
 
@@ -198,7 +203,7 @@ class _PersonFinder:
 
     def on_attendance_line(self, offset: int) -> bool:
         """`offset` starts an item of an attendance line: "Mødedeltagere A B, C D"."""
-        line_start = self.text.rfind("\n", 0, offset) + 1
+        line_start = _line_start(self.text, offset)
         before = self.text[line_start:offset].strip().lower()
         return before.startswith(_ATTENDANCE_CUES) and (before.endswith(",") or before.rstrip(":")
                                                           in _ATTENDANCE_CUES)
@@ -275,20 +280,39 @@ class _PersonFinder:
         return found
 
     def list_members(self, persons: list[tuple[int, int]]) -> list[tuple[int, int]]:
-        """Members of a list ("Lone, Vini og Henrik Krøjer Larsen") with a person in it."""
+        """Members of a list ("Lone, Vini og Henrik Krøjer Larsen") with a person in it.
+
+        A list is read backwards from each "og"/"samt" on a line that holds a
+        person: the member after it, then comma-separated members before it
+        (at most `_MAX_MEMBERS`), so a long line costs linear time.
+        """
         found: list[tuple[int, int]] = []
         known = set(persons)
-        lines = sorted({(self.text.rfind("\n", 0, s) + 1, self.text.find("\n", e)) for s, e in persons})
-        for line_start, line_end in lines:
-            line_end = len(self.text) if line_end < 0 else line_end
-            for m in _LIST.finditer(self.text, line_start, line_end):
-                found.extend(self._members(m, known))
+        for line_start, line_end in _lines_of(self.text, persons):
+            for joint in _LIST_JOINT.finditer(self.text, line_start, line_end):
+                members = self._list_at(joint, line_start, line_end)
+                if any(member in known for member in members):
+                    found.extend(self._single_word_members(members))
         return found
 
-    def _members(self, m: re.Match, persons: set[tuple[int, int]]) -> list[tuple[int, int]]:
-        members = [(m.start() + p.start(), m.start() + p.end()) for p in _LIST_MEMBER.finditer(m.group())]
-        if not any(member in persons for member in members):
+    def _list_at(self, joint: re.Match, line_start: int, line_end: int) -> list[tuple[int, int]]:
+        last = _LIST_MEMBER.match(self.text, joint.end(), line_end)
+        if not last:
             return []
+        members = [(last.start(), _strip_period(self.text, last.start(), last.end()))]
+        end = joint.start()
+        while len(members) < _MAX_MEMBERS:
+            item = _LIST_MEMBER_BEFORE.search(self.text, max(line_start, end - 80), end)
+            if not item:
+                break
+            members.insert(0, (item.start(), _strip_period(self.text, item.start(), item.end())))
+            comma = _COMMA_BEFORE.search(self.text, max(line_start, item.start() - 8), item.start())
+            if not comma:
+                break
+            end = comma.start()
+        return members if len(members) >= 2 else []
+
+    def _single_word_members(self, members: list[tuple[int, int]]) -> list[tuple[int, int]]:
         out = []
         for start, end in members:
             tokens = _tokens(self.text, start, end)
@@ -299,6 +323,14 @@ class _PersonFinder:
                     len(members) >= 3 or _is_first(tok.text, self.g)):
                 out.append((start, end))
         return out
+
+
+def _strip_period(text: str, start: int, end: int) -> int:
+    """A member's end without a sentence's full stop (but "E." keeps its dot)."""
+    if text[end - 1:end] == "." and not (end - start >= 2 and text[end - 2].isupper()
+                                         and (end - start == 2 or text[end - 3] == " ")):
+        return end - 1
+    return end
 
 
 def find_persons(text: str, context: DocumentContext | None = None) -> list[Span]:
@@ -387,9 +419,28 @@ def _is_item_type_suffix(text: str, code: str, end: int, context: DocumentContex
     """
     if code not in ("O", "B", "D"):
         return False
-    line_end = text.find("\n", end)
-    if text[end:len(text) if line_end < 0 else line_end].strip():
+    if text[end:end + _REACH].split("\n", 1)[0].strip():
         return False
     if context.in_heading(end - 1):
         return True
-    return not after_person and bool(_HEADING_START.match(text, text.rfind("\n", 0, end) + 1))
+    return not after_person and bool(_HEADING_START.match(text, _line_start(text, end)))
+
+
+def _line_start(text: str, offset: int) -> int:
+    """Start of the line holding `offset`, looking back at most `_REACH` characters.
+
+    Bounded so that a megabyte on one line costs linear time, not quadratic.
+    """
+    lo = max(0, offset - _REACH)
+    return max(text.rfind("\n", lo, offset) + 1, lo)
+
+
+def _lines_of(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The (bounded) lines that hold the spans, each once."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start < out[-1][1]:
+            continue
+        stop = text.find("\n", end, end + _REACH)
+        out.append((_line_start(text, start), min(len(text), end + _REACH) if stop < 0 else stop))
+    return out
