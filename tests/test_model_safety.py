@@ -28,7 +28,7 @@ from referat.resources import models_dir
 
 REPO = Path(__file__).resolve().parent.parent
 PACKAGE = REPO / "nlp" / "referat"
-MANIFESTS = ("SHA256SUMS", "checksums.sha256")
+MANIFESTS = ("SHA256SUMS",)
 CARDS = ("README.md",)  # documentation, free to edit, not checksummed
 PICKLE_NAMES = (".pkl", ".pickle", ".joblib", ".pt", ".pth", ".ckpt", ".sav", ".dill")
 # (".bin" is not here: spaCy's lookups.bin is msgpack. A pickled .bin is caught by its content.)

@@ -11,8 +11,8 @@ import spacy
 from spacy.training import Example
 
 from referat.annotate import Annotator, load_nlp
-from referat.annotate.backends import (chunks, load_dacy, load_pipeline, load_shipped_model, verify_checksums,
-                                       write_checksums)
+from referat.annotate.backends import chunks, load_dacy, load_pipeline, load_shipped_model
+from referat.resources import CHECKSUMS, verify_checksums, write_checksums
 from referat.components import SPANS_KEY
 from referat.errors import ModelError
 from referat.model import Document, Item
@@ -129,10 +129,10 @@ def test_tampered_model_is_refused(shipped_copy):
 
 def test_unlisted_or_missing_files_are_refused(shipped_copy):
     (shipped_copy / "extra.bin").write_bytes(b"x")
-    with pytest.raises(ModelError, match="extra.bin is not in checksums.sha256"):
+    with pytest.raises(ModelError, match=f"extra.bin is not in {CHECKSUMS}"):
         verify_checksums(shipped_copy)
     (shipped_copy / "extra.bin").unlink()
-    (shipped_copy / "checksums.sha256").unlink()
+    (shipped_copy / CHECKSUMS).unlink()
     with pytest.raises(ModelError, match="refusing to load unchecked files"):
         verify_checksums(shipped_copy)
     write_checksums(shipped_copy)

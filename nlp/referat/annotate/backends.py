@@ -9,10 +9,8 @@ sha256 manifest before it is loaded.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,15 +18,13 @@ from pathlib import Path
 from referat.annotate.spans import squash
 from referat.errors import ModelError
 from referat.model import Span
-from referat.resources import models_dir
+from referat.resources import models_dir, verify_checksums
 
 log = logging.getLogger(__name__)
 
 LABELS = {"PER": "PERSON", "PERSON": "PERSON", "ORG": "ORG", "LOC": "LOC", "GPE": "LOC"}
 """External entity labels referat keeps, and what it calls them."""
 
-CHECKSUMS = "checksums.sha256"
-_UNCHECKED = {CHECKSUMS, "README.md"}
 _CHUNK = 1000  # characters per piece a model sees: NER needs local context only
 _NAMED = ("rules", "model", "dacy")
 
@@ -150,46 +146,3 @@ def load_dacy(name: str = "small"):
         return dacy.load(full)  # found in the cache: dacy.load does not download
     except (OSError, ValueError, KeyError, ImportError) as err:
         raise ModelError(f"the DaCy model {full} could not be loaded: {err}", path=str(where)) from err
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while block := f.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def model_files(path: Path) -> list[Path]:
-    """The files a checksum manifest covers (all but the manifest and the card)."""
-    return sorted(p for p in path.rglob("*") if p.is_file() and p.name not in _UNCHECKED)
-
-
-def write_checksums(path: Path) -> Path:
-    """Write `checksums.sha256` (sha256sum format) for a model directory."""
-    lines = [f"{sha256_of(p)}  {p.relative_to(path).as_posix()}" for p in model_files(path)]
-    manifest = path / CHECKSUMS
-    manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return manifest
-
-
-def verify_checksums(path: Path) -> None:
-    """Raise ModelError unless every model file matches the manifest, and no file is extra."""
-    manifest = path / CHECKSUMS
-    if not manifest.exists():
-        raise ModelError(f"no {CHECKSUMS} beside the model: refusing to load unchecked files",
-                         path=str(path))
-    expected = {}
-    for line in manifest.read_text(encoding="utf-8").splitlines():
-        m = re.fullmatch(r"([0-9a-f]{64})\s+\*?(.+)", line.strip())
-        if m:
-            expected[m.group(2)] = m.group(1)
-    present = {p.relative_to(path).as_posix(): p for p in model_files(path)}
-    for name in sorted(set(expected) | set(present)):
-        if name not in present:
-            raise ModelError(f"model file {name} listed in {CHECKSUMS} is missing", path=str(path))
-        if name not in expected:
-            raise ModelError(f"model file {name} is not in {CHECKSUMS}", path=str(path))
-        if sha256_of(present[name]) != expected[name]:
-            raise ModelError(f"model file {name} does not match its sha256 in {CHECKSUMS}",
-                             path=str(path))

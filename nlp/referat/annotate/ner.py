@@ -31,7 +31,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from referat.annotate.backends import ExternalNER, chunks, load_shipped_model, write_checksums
+from referat.annotate.backends import ExternalNER, chunks, load_shipped_model
+from referat.resources import write_checksums
 from referat.annotate.context import DocumentContext
 from referat.annotate.persons import find_persons
 from referat.annotate.spans import from_markers, squash

@@ -43,8 +43,4 @@ def main(
 
 # Verb modules register their commands on `app` when imported.
 for _module in ("process", "evaluate", "train", "export"):
-    try:
-        importlib.import_module(f"referat.cli.{_module}")
-    except ModuleNotFoundError as err:  # a verb still being written
-        if err.name != f"referat.cli.{_module}":
-            raise
+    importlib.import_module(f"referat.cli.{_module}")
