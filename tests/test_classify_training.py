@@ -90,7 +90,7 @@ def test_read_labels_in_three_shapes(tmp_path):
 @pytest.mark.parametrize(("line", "message"), [
     ('{"file": "x.json", "number": 1, "label": "afstemning"}', "unknown type"),
     ('{"file": "x.json"}', "line 1 is not a label record"),
-    ("not json", "line 1 is not a label record"),
+    ("not json", "line 1: not JSON"),
 ], ids=["bad-type", "missing-fields", "not-json"])
 def test_bad_label_file_names_file_and_line(tmp_path, line, message):
     path = tmp_path / "labels.jsonl"

@@ -111,7 +111,7 @@ def test_missing_document_counts_as_all_missed(tmp_path, files):
 def test_bad_jsonl_names_file_and_line(tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"doc": "a"}\nnot json\n', encoding="utf-8")
-    with pytest.raises(InputError, match=r"bad\.jsonl: line 2 is not JSON"):
+    with pytest.raises(InputError, match=r"bad\.jsonl: line 2: not JSON"):
         load_records(bad)
 
 
@@ -134,7 +134,7 @@ def test_cli_exits_2_on_unreadable_input(tmp_path, files):
     bad.write_text("[1, 2]\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["evaluate", str(bad), str(files[1])])
     assert result.exit_code == 2
-    assert "bad.jsonl: line 1 is not a JSON object" in result.output
+    assert "bad.jsonl: line 1: not a JSON object" in result.output
 
 
 @pytest.mark.shared

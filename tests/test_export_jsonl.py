@@ -9,9 +9,10 @@ import jsonschema
 import pytest
 
 from referat.export.jsonl import (
-    encode, item_records, read_jsonl, record_prefix, records, write_jsonl,
+    encode, item_records, record_prefix, records, write_jsonl,
 )
 from referat.model import Classification, Document, Item, Meeting, Page, Problem, Section, Span
+from referat.records import read_records
 
 SCHEMA_DIR = Path(__file__).resolve().parents[1] / "nlp" / "referat" / "schema"
 
@@ -130,7 +131,7 @@ def test_unknown_unit_is_refused():
 def test_write_jsonl_round_trips(tmp_path):
     out = tmp_path / "docs.jsonl"
     assert write_jsonl([_document(), _failed_document()], out, unit="item") == 3
-    assert [r["source"] for r in read_jsonl(out)] == ["minutes/teknik-2024.txt"] * 2 + ["minutes/locked.pdf"]
+    assert [r["source"] for _, r in read_records(out)] == ["minutes/teknik-2024.txt"] * 2 + ["minutes/locked.pdf"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["docs.jsonl"]
 
 

@@ -18,14 +18,13 @@ once), so corrected referat output can serve as gold.
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from referat.errors import InputError
+from referat.records import read_records
 from referat.model import ITEM_TYPES
 
 LABELS = ("COMMITTEE", "PERSON", "PARTY", "AMOUNT", "LAW")
@@ -41,22 +40,7 @@ def squash(text: str | None) -> str:
 def load_records(path: str | Path) -> dict[str, dict[str, Any]]:
     """JSONL records keyed by document file name (score.py's `load`)."""
     out: dict[str, dict[str, Any]] = {}
-    path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as err:
-        raise InputError(f"cannot read: {err.strerror or err}", path=str(path)) from err
-    except UnicodeDecodeError as err:
-        raise InputError("not UTF-8 JSONL", path=str(path)) from err
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise InputError(f"line {n} is not JSON: {err.msg}", path=str(path)) from err
-        if not isinstance(rec, dict):
-            raise InputError(f"line {n} is not a JSON object", path=str(path))
+    for n, rec in read_records(path):
         key = rec.get("doc") or Path(rec.get("source") or rec.get("doc_id") or f"#{n}").name
         out[Path(key).name] = rec
     return out

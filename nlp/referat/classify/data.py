@@ -16,7 +16,6 @@ segmenter. Labels come, per item, from the first of:
 
 from __future__ import annotations
 
-import json
 import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -28,6 +27,7 @@ from referat.classify.features import item_marker, item_text, model_input
 from referat.classify.rules import EvidenceRules
 from referat.errors import InputError
 from referat.model import ITEM_TYPES, Document, Item
+from referat.records import read_records
 
 log = logging.getLogger(__name__)
 
@@ -83,15 +83,11 @@ def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
 
 def read_jsonl(path: Path) -> Iterator[Document]:
     """referat records, one per line."""
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                yield Document.from_dict(json.loads(line))
-            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as err:
-                raise InputError(f"line {number} is not a referat record ({err})",
-                                 path=str(path)) from err
+    for number, record in read_records(path):
+        try:
+            yield Document.from_dict(record)
+        except (KeyError, TypeError, ValueError) as err:
+            raise InputError(f"line {number} is not a referat record ({err})", path=str(path)) from err
 
 
 def iter_documents(paths: Iterable[str | Path], stats: ExampleStats | None = None
@@ -125,17 +121,14 @@ def read_labels(path: str | Path) -> dict[ItemKey, str]:
     """
     labels: dict[ItemKey, str] = {}
     path = Path(path)
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
+    for number, row in read_records(path):
         try:
-            row = json.loads(line)
             if "label" in row:
                 pairs = [(Path(row["file"]).name, int(row["number"]), row["label"])]
             else:
                 name = Path(row.get("doc") or row["source"]).name
                 pairs = [(name, int(i["number"]), i["type"]) for i in row["items"] if i.get("type")]
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as err:
+        except (KeyError, TypeError, ValueError) as err:
             raise InputError(f"line {number} is not a label record ({err})", path=str(path)) from err
         for name, item_number, label in pairs:
             if label not in ITEM_TYPES:

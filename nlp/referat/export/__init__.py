@@ -24,7 +24,6 @@ listed.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from referat.errors import InputError
 from referat.export import docbin, doccano, hf, labelstudio, parquet, prodigy
 from referat.export.units import Unit, units
 from referat.model import Document
+from referat.records import read_records
 
 log = logging.getLogger(__name__)
 
@@ -97,32 +97,24 @@ class Records:
             raise InputError("no such file", path=str(self.path))
 
     def __iter__(self) -> Iterator[Document]:
-        with self.path.open(encoding="utf-8") as f:
-            for number, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                record = self._parse(line, number)
-                if record.get("status") == "error":
-                    reasons = "; ".join(p.get("code", "error") for p in record.get("errors") or [])
-                    self.skipped.append(f"{record.get('source')}: {reasons or 'error'}")
-                    log.info("%s line %d: skipping error record for %s (%s)",
-                                self.path, number, record.get("source"), reasons)
-                    continue
-                yield Document.from_dict(record)
+        for number, record in read_records(self.path):
+            self._check(record, number)
+            if record.get("status") == "error":
+                reasons = "; ".join(p.get("code", "error") for p in record.get("errors") or [])
+                self.skipped.append(f"{record.get('source')}: {reasons or 'error'}")
+                log.info("%s line %d: skipping error record for %s (%s)",
+                         self.path, number, record.get("source"), reasons)
+                continue
+            yield Document.from_dict(record)
 
-    def _parse(self, line: str, number: int) -> dict:
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise InputError(f"line {number}: not JSON ({err.msg})", path=str(self.path)) from None
-        if isinstance(record, dict) and "number" in record and "title" in record:
+    def _check(self, record: dict, number: int) -> None:
+        if "number" in record and "title" in record:
             raise InputError(f"line {number}: an item record; this takes document records "
                              "(`referat process --unit document`)", path=str(self.path))
-        missing = [k for k in ("source", "sha256", "format") if not isinstance(record, dict) or k not in record]
+        missing = [k for k in ("source", "sha256", "format") if k not in record]
         if missing:
             raise InputError(f"line {number}: not a referat document record (no {missing[0]!r}); "
                              "expected the output of `referat process`", path=str(self.path))
-        return record
 
 
 def _checked(fmt: str, table: dict) -> None:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from referat.errors import InputError
 from referat.export.units import META_KEY, Part, assemble, meta_of
 from referat.model import ITEM_TYPES, Document, Span
+from referat.records import read_records
 
 if TYPE_CHECKING:
     from referat.export import ExportSummary
@@ -45,19 +46,12 @@ def read(path: Path, *, reviewed_only: bool = False) -> Iterator[Document]:
 
 
 def _parts(path: Path) -> Iterator[Part]:
-    with path.open(encoding="utf-8") as f:
-        for number, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            where = f"line {number}"
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise InputError(f"{where}: not JSON ({err.msg})", path=str(path)) from None
-            spans, cats = _labels(record, str(path), where)
-            item_types = [c for c in cats if c in ITEM_TYPES]
-            yield Part(meta=meta_of(record, str(path), where), text=record.get("text", ""),
-                       spans=spans, item_type=item_types[0] if item_types else None)
+    for number, record in read_records(path):
+        where = f"line {number}"
+        spans, cats = _labels(record, str(path), where)
+        item_types = [c for c in cats if c in ITEM_TYPES]
+        yield Part(meta=meta_of(record, str(path), where), text=record.get("text", ""),
+                   spans=spans, item_type=item_types[0] if item_types else None)
 
 
 def _labels(record: dict[str, Any], path: str, where: str) -> tuple[list[Span], list[str]]:

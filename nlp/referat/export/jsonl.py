@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -79,14 +79,6 @@ def record_prefix(doc_id: str, source: str, sha256: str) -> bytes:
     """The bytes every output line of this document starts with."""
     head = dumps({"doc_id": doc_id, "source": source, "sha256": sha256})
     return head[:-2].encode("utf-8")  # without the closing "}\n"
-
-
-def read_jsonl(path: str | Path) -> Iterator[dict[str, Any]]:
-    """The records of a JSONL file, one at a time."""
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                yield json.loads(line)
 
 
 def write_jsonl(docs: Iterable[Document], path: str | Path, unit: str = "document") -> int:

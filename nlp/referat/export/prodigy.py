@@ -23,6 +23,7 @@ from referat.errors import InputError
 from referat.export.tokens import aligned_doc
 from referat.export.units import META_KEY, Part, Unit, assemble, meta_of
 from referat.model import ITEM_TYPES, Document, Span
+from referat.records import read_records
 
 if TYPE_CHECKING:
     from referat.export import ExportSummary
@@ -68,22 +69,15 @@ def read(path: Path, *, reviewed_only: bool = False) -> Iterator[Document]:
 
 def _parts(path: Path) -> Iterator[Part]:
     dropped = 0
-    with path.open(encoding="utf-8") as f:
-        for number, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            where = f"line {number}"
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise InputError(f"{where}: not JSON ({err.msg})", path=str(path)) from None
-            answer = record.get("answer")
-            if answer in ("reject", "ignore"):
-                dropped += 1
-                continue
-            yield Part(meta=meta_of(record, str(path), where), text=record.get("text", ""),
-                       spans=[_span(s, record, str(path), where) for s in record.get("spans") or []],
-                       item_type=_choice(record), reviewed=answer == "accept")
+    for number, record in read_records(path):
+        where = f"line {number}"
+        answer = record.get("answer")
+        if answer in ("reject", "ignore"):
+            dropped += 1
+            continue
+        yield Part(meta=meta_of(record, str(path), where), text=record.get("text", ""),
+                   spans=[_span(s, record, str(path), where) for s in record.get("spans") or []],
+                   item_type=_choice(record), reviewed=answer == "accept")
     if dropped:
         log.info("%s: %d rejected or ignored tasks left out", path, dropped)
 
