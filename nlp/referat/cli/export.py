@@ -189,4 +189,4 @@ def search(
         if hit.snippet:
             typer.echo(f"    {' '.join(hit.snippet.split())}")
     more = " (more with --limit)" if len(hits) == limit else ""
-    typer.echo(f"referat: {len(hits)} items{more}", err=True)
+    typer.echo(f"referat: {len(hits)} item{'' if len(hits) == 1 else 's'}{more}", err=True)
