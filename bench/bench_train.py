@@ -34,7 +34,7 @@ from sklearn.metrics import accuracy_score, confusion_matrix, f1_score  # noqa: 
 
 from referat.classify import RuleClassifier  # noqa: E402
 from referat.classify.data import (ExampleStats, collect_examples, document_key,  # noqa: E402
-                                   iter_documents, read_labels)
+                                   iter_documents, read_labels, typed_against)
 from referat.classify.linear import LinearClassifier  # noqa: E402
 from referat.classify.rules import EvidenceRules  # noqa: E402
 from referat.model import ITEM_TYPES  # noqa: E402
@@ -68,19 +68,7 @@ def evaluate(classifiers: dict, docs: list, gold: dict, strip_markers: bool = Fa
     """Figures per classifier on the items of `docs` that `gold` labels."""
     results = {}
     for name, classifier in classifiers.items():
-        truth, pred = [], []
-        for original in docs:
-            doc = copy.deepcopy(original)
-            if strip_markers:
-                for item in doc.items:
-                    item.marker = None
-            classifier.classify(doc)
-            for item in doc.items:
-                key = (document_key(doc), item.number)
-                if key in gold:
-                    truth.append(gold[key])
-                    pred.append(item.type)
-        results[name] = figures(truth, pred)
+        results[name] = figures(*typed_against(classifier, docs, gold, strip_markers))
     return results
 
 

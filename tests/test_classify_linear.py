@@ -12,7 +12,7 @@ from test_classify_rules import SECTIONS, minutes_doc
 
 from referat.classify import ModelClassifier, RuleClassifier, load_classifier
 from referat.resources import CHECKSUMS
-from referat.classify.data import document_key, iter_documents, read_labels
+from referat.classify.data import iter_documents, read_labels, typed_against
 from referat.classify.linear import LinearClassifier, default_params
 from referat.errors import ModelError
 from referat.model import ITEM_TYPES
@@ -166,31 +166,15 @@ def test_default_falls_back_to_rules_without_a_model(monkeypatch, tmp_path, capl
     assert "rules alone" in caplog.text
 
 
-def _typed(classifier, docs, gold, strip_markers=False):
-    truth, pred = [], []
-    for original in docs:
-        doc = copy.deepcopy(original)
-        for item in doc.items:
-            if strip_markers:
-                item.marker = None
-        classifier.classify(doc)
-        for item in doc.items:
-            key = (document_key(doc), item.number)
-            if key in gold:
-                truth.append(gold[key])
-                pred.append(item.type)
-    return truth, pred
-
-
 def test_shared_minutes_as_printed_and_without_markers(shared_dir):
     from sklearn.metrics import f1_score
 
     docs = list(iter_documents([shared_dir / "corpora" / "minutes"]))
     gold = read_labels(shared_dir / "corpora" / "gold" / "dev.jsonl")
     classifier = load_classifier()
-    truth, pred = _typed(classifier, docs, gold)
+    truth, pred = typed_against(classifier, docs, gold)
     assert len(truth) >= 25 and truth == pred
-    truth, pred = _typed(classifier, docs, gold, strip_markers=True)
+    truth, pred = typed_against(classifier, docs, gold, strip_markers=True)
     assert np.mean(np.array(truth) == np.array(pred)) >= 0.9
     assert f1_score(truth, pred, average="macro") >= 0.8
 
@@ -204,7 +188,7 @@ def test_greve_hand_labels(shared_dir):
     labels_file = Path(__file__).resolve().parents[1] / "corpora" / "labels" / "greve-handlabelled.jsonl"
     hand = read_labels(labels_file)
     files = sorted({shared_dir / "corpora" / "greve" / name for name, _ in hand})
-    truth, pred = _typed(load_classifier(), iter_documents(files), hand)
+    truth, pred = typed_against(load_classifier(), iter_documents(files), hand)
     assert len(truth) == len(hand)
     assert np.mean(np.array(truth) == np.array(pred)) >= 0.9
     assert f1_score(truth, pred, average="macro") >= 0.8

@@ -16,6 +16,7 @@ segmenter. Labels come, per item, from the first of:
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -66,6 +67,29 @@ class ExampleStats:
 def document_key(doc: Document) -> str:
     """How label files name a document: its file name."""
     return Path(doc.source).name
+
+
+def typed_against(classifier, docs: Iterable[Document], gold: dict[ItemKey, str],
+                  strip_markers: bool = False) -> tuple[list[str], list[str]]:
+    """(gold types, predicted types) for the items `gold` labels, typed by `classifier`.
+
+    With `strip_markers`, the printed (O)/(B)/(D) markers are taken away first:
+    how the classifier does on layouts that never print one. The documents are
+    copied, never changed.
+    """
+    truth, pred = [], []
+    for original in docs:
+        doc = copy.deepcopy(original)
+        if strip_markers:
+            for item in doc.items:
+                item.marker = None
+        classifier.classify(doc)
+        for item in doc.items:
+            key = (document_key(doc), item.number)
+            if key in gold:
+                truth.append(gold[key])
+                pred.append(item.type)
+    return truth, pred
 
 
 def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
