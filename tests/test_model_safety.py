@@ -270,9 +270,9 @@ def tiny_transformer_model(out: Path) -> Path:
     """A tiny BERT classifier saved as `referat train --backend transformers` saves one."""
     transformers = pytest.importorskip("transformers")
     pytest.importorskip("torch")
-    from referat.classify.base import write_meta
-    from referat.resources import write_checksums
-    from referat.model import ITEM_TYPES
+    from types import SimpleNamespace
+
+    from referat.classify.base import seal
 
     out.mkdir(parents=True)
     vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "at", "godkende", "taget", "til", "efterretning"]
@@ -283,10 +283,8 @@ def tiny_transformer_model(out: Path) -> Path:
                                      max_position_embeddings=64)
     transformers.BertForSequenceClassification(config).save_pretrained(out, safe_serialization=True)
     tokenizer.save_pretrained(out)
-    write_meta(out, {"backend": "transformers", "labels": list(ITEM_TYPES), "version": "test",
-                     "params": {"max_length": 32, "batch_size": 4}})
-    write_checksums(out)
-    return out
+    return seal(out, SimpleNamespace(backend="transformers", meta={"version": "test"},
+                                     params={"max_length": 32, "batch_size": 4}))
 
 
 @pytest.mark.slow

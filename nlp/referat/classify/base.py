@@ -27,7 +27,7 @@ from referat.classify.features import ItemText, item_marker, item_text, marker_l
 from referat.classify.rules import EvidenceRules, RuleResult, softmax
 from referat.errors import ModelError
 from referat.model import ITEM_TYPES, Classification, Document
-from referat.resources import load_toml, verify_checksums
+from referat.resources import load_toml, verify_checksums, write_checksums
 
 log = logging.getLogger(__name__)
 
@@ -162,8 +162,9 @@ class ModelClassifier(Classifier):
 # --- model directories: meta and checksums -----------------------------------
 
 
-def read_meta(directory: str | Path) -> dict:
-    """The meta.json of a model directory (which backend, labels, version, data)."""
+def read_meta(directory: str | Path, backend: str | None = None) -> dict:
+    """The meta.json of a verified model directory (which backend, labels, version, data);
+    with `backend`, a directory of another backend is refused."""
     path = Path(directory) / META
     if not path.is_file():
         raise ModelError(f"not a referat model directory (no {META})", path=str(directory))
@@ -175,12 +176,19 @@ def read_meta(directory: str | Path) -> dict:
     if list(meta.get("labels", [])) != list(ITEM_TYPES):
         raise ModelError(f"model labels {meta.get('labels')} are not {list(ITEM_TYPES)}",
                          path=str(directory))
+    if backend and meta.get("backend") != backend:
+        raise ModelError(f"model backend is {meta.get('backend')!r}, not {backend!r}",
+                         path=str(directory))
     return meta
 
 
-def write_meta(directory: Path, meta: dict) -> None:
+def seal(directory: Path, model: ModelClassifier) -> Path:
+    """Write meta.json, then SHA256SUMS over every file: the last step of each `save`."""
+    meta = model.meta | {"backend": model.backend, "labels": list(ITEM_TYPES), "params": model.params}
     (directory / META).write_text(json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True)
                                   + "\n", encoding="utf-8")
+    write_checksums(directory)
+    return directory
 
 
 def data_digest(texts: Sequence[str], labels: Sequence[str]) -> str:

@@ -20,11 +20,11 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from referat import __version__
-from referat.classify.base import ModelClassifier, data_digest, read_meta, write_meta
+from referat.classify.base import ModelClassifier, data_digest, read_meta, seal
 from referat.classify.rules import EvidenceRules
 from referat.errors import ModelError
 from referat.model import ITEM_TYPES
-from referat.resources import load_toml, write_checksums
+from referat.resources import load_toml
 
 _ARRAYS = ("idf_word", "idf_char", "coef", "intercept")
 
@@ -141,18 +141,12 @@ class LinearClassifier(ModelClassifier):
             (out / f"vocab_{name}.json").write_text(
                 json.dumps(terms, ensure_ascii=False, separators=(",", ":")) + "\n",
                 encoding="utf-8")
-        write_meta(out, self.meta | {"backend": self.backend, "labels": list(ITEM_TYPES),
-                                     "params": self.params})
-        write_checksums(out)
-        return out
+        return seal(out, self)
 
     @classmethod
     def load(cls, path: str | Path, rules: EvidenceRules | None = None) -> LinearClassifier:
         directory = Path(path)
-        meta = read_meta(directory)
-        if meta.get("backend") != cls.backend:
-            raise ModelError(f"model backend is {meta.get('backend')!r}, not 'linear'",
-                             path=str(directory))
+        meta = read_meta(directory, cls.backend)
         model = cls(params=meta["params"], rules=rules, meta=meta)
         try:
             arrays = {name: np.load(directory / f"{name}.npy", allow_pickle=False)

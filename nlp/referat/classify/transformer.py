@@ -21,11 +21,11 @@ from pathlib import Path
 import numpy as np
 
 from referat import __version__
-from referat.classify.base import ModelClassifier, data_digest, read_meta, write_meta
+from referat.classify.base import ModelClassifier, data_digest, read_meta, seal
 from referat.classify.rules import EvidenceRules
 from referat.errors import ModelError
 from referat.model import ITEM_TYPES
-from referat.resources import load_toml, write_checksums
+from referat.resources import load_toml
 
 log = logging.getLogger(__name__)
 
@@ -163,18 +163,12 @@ class TransformerClassifier(ModelClassifier):
         out.mkdir(parents=True, exist_ok=True)
         self.model.save_pretrained(out, safe_serialization=True)
         self.tokenizer.save_pretrained(out)
-        write_meta(out, self.meta | {"backend": self.backend, "labels": list(ITEM_TYPES),
-                                     "params": self.params})
-        write_checksums(out)
-        return out
+        return seal(out, self)
 
     @classmethod
     def load(cls, path: str | Path, rules: EvidenceRules | None = None) -> TransformerClassifier:
         directory = Path(path)
-        meta = read_meta(directory)
-        if meta.get("backend") != cls.backend:
-            raise ModelError(f"model backend is {meta.get('backend')!r}, not 'transformers'",
-                             path=str(directory))
+        meta = read_meta(directory, cls.backend)
         if not (directory / "model.safetensors").is_file():
             raise ModelError("no model.safetensors (other weight formats are not loaded)",
                              path=str(directory))
