@@ -135,7 +135,7 @@ def test_referat_train_linear_from_records(tmp_path):
     docs = [sample_doc(f"udvalg-{i}.txt") for i in range(4)]
     records = write_records(tmp_path / "records.jsonl", *docs)
     out = tmp_path / "model"
-    result = CliRunner().invoke(app, ["train", str(records), "--out", str(out), "--seed", "3"])
+    result = CliRunner().invoke(app, ["train", "types", str(records), "--out", str(out), "--seed", "3"])
     assert result.exit_code == 0, result.output
     assert "trained linear on 16 items" in result.output
     meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
@@ -150,7 +150,7 @@ def test_referat_train_linear_from_records(tmp_path):
 def test_referat_train_refuses_data_without_two_types(tmp_path):
     doc = minutes_doc(("Status", ORIENTERING), ("Frikort", ORIENTERING))
     records = write_records(tmp_path / "records.jsonl", doc)
-    result = CliRunner().invoke(app, ["train", str(records), "--out", str(tmp_path / "m")])
+    result = CliRunner().invoke(app, ["train", "types", str(records), "--out", str(tmp_path / "m")])
     assert result.exit_code == 2
     assert "at least two types" in result.output
     assert not (tmp_path / "m").exists()

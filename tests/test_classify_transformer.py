@@ -83,7 +83,7 @@ def records(tmp_path_factory):
 @pytest.fixture(scope="module")
 def trained_dir(tiny_bert, records, tmp_path_factory):
     out = tmp_path_factory.mktemp("trained") / "model"
-    result = CliRunner().invoke(app, ["train", str(records), "--backend", "transformers", "--base-model",
+    result = CliRunner().invoke(app, ["train", "types", str(records), "--backend", "transformers", "--base-model",
                                       str(tiny_bert), "--out", str(out), "--labels", "type",
                                       "--max-steps", "2", "--batch-size", "2", "--seed", "0"])
     assert result.exit_code == 0, result.output
@@ -133,7 +133,7 @@ def test_changed_weights_are_refused(trained_dir, tmp_path):
 
 
 def test_base_model_must_be_a_local_directory(records, tmp_path):
-    result = CliRunner().invoke(app, ["train", str(records), "--backend", "transformers",
+    result = CliRunner().invoke(app, ["train", "types", str(records), "--backend", "transformers",
                                       "--out", str(tmp_path / "m")])
     assert result.exit_code == 2 and "--base-model" in result.output
     with pytest.raises(ModelError, match="local model directory"):

@@ -267,7 +267,7 @@ def test_no_code_in_referat_unpickles():
 
 
 def tiny_transformer_model(out: Path) -> Path:
-    """A tiny BERT classifier saved as `referat train --backend transformers` saves one."""
+    """A tiny BERT classifier saved as `referat train types --backend transformers` saves one."""
     transformers = pytest.importorskip("transformers")
     pytest.importorskip("torch")
     from types import SimpleNamespace

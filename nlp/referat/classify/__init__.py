@@ -9,7 +9,7 @@
   (models/classifier) combined with the evidence rules; the rules alone
   where no model file is installed;
 - "rules": marker, then the evidence rules of configs/item_types.toml;
-- a path: a model directory written by `referat train` (linear or
+- a path: a model directory written by `referat train types` (linear or
   transformers, read from its meta.json), combined with the rules.
 """
 
@@ -30,7 +30,7 @@ DEFAULT_MODEL = "classifier"
 
 
 def load_model(path: str | Path, rules: EvidenceRules | None = None) -> ModelClassifier:
-    """A model directory from `referat train`, of whichever backend its meta.json names."""
+    """A model directory from `referat train types`, of whichever backend its meta.json names."""
     backend = read_meta(path).get("backend")
     if backend == "linear":
         from referat.classify.linear import LinearClassifier

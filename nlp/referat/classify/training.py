@@ -1,4 +1,4 @@
-"""`referat train`: documents in, a model directory out.
+"""`referat train types`: documents in, a model directory out.
 
 Reads the inputs (referat JSONL or raw minutes), labels items (hand labels,
 types set by a person, distant supervision; see data.py), fits the chosen

@@ -1,6 +1,6 @@
 """The Hugging Face backend: fine-tune a BERT-style model the user has on disk.
 
-`referat train --backend transformers --base-model PATH` fine-tunes any
+`referat train types --backend transformers --base-model PATH` fine-tunes any
 `AutoModelForSequenceClassification`-capable checkpoint (a Danish BERT, an
 ELECTRA, ...) on the same model inputs as the linear backend; the training
 data go through a `datasets.Dataset`. torch, transformers and datasets are

@@ -1,4 +1,8 @@
-"""`referat train`: train an item-type classifier (linear or transformers) on minutes or records."""
+"""`referat train`: one subcommand per model referat learns (`types`, ...), all over the same records.
+
+`referat train types` trains the item-type classifier (linear or transformers)
+on minutes or referat records, corrected by hand or not.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,10 @@ import typer
 
 from referat.cli import app
 from referat.errors import ReferatError
+
+train_app = typer.Typer(name="train", no_args_is_help=True,
+                        help="Train referat's models on minutes or (corrected) records.")
+app.add_typer(train_app)
 
 
 class Backend(str, Enum):
@@ -22,8 +30,8 @@ class Labels(str, Enum):
     type = "type"
 
 
-@app.command(epilog="Exit status: 0 trained and saved, 2 bad input or options.")
-def train(
+@train_app.command("types", epilog="Exit status: 0 trained and saved, 2 bad input or options.")
+def train_types(
     inputs: list[Path] = typer.Argument(
         ..., exists=True, metavar="PATH...", show_default=False,
         help="referat JSONL records (from `referat process`, possibly corrected by hand), "
@@ -56,12 +64,12 @@ def train(
 ) -> None:
     """Train an item-type classifier (orientering / beslutning / drøftelse).
 
-    Example: referat train corpora/greve -o models/my-classifier --seed 0
+    Example: referat train types corpora/greve -o models/my-classifier --seed 0
     """
     from referat.classify.training import train as run_training
 
     if backend is Backend.transformers and base_model is None:
-        typer.echo("referat train: --backend transformers needs --base-model PATH", err=True)
+        typer.echo("referat train types: --backend transformers needs --base-model PATH", err=True)
         raise typer.Exit(2)
     overrides = {k: v for k, v in (("epochs", epochs), ("max_steps", max_steps),
                                    ("batch_size", batch_size)) if v is not None}
@@ -70,7 +78,7 @@ def train(
                               gold=gold, exclude=exclude, base_model=base_model,
                               params=overrides or None)
     except (ReferatError, ValueError) as err:
-        typer.echo(f"referat train: {err}", err=True)
+        typer.echo(f"referat train types: {err}", err=True)
         raise typer.Exit(2) from None
     counts = ", ".join(f"{k} {v}" for k, v in report.stats["by_label"].items())
     origins = ", ".join(f"{k} {v}" for k, v in report.stats["by_origin"].items())
