@@ -42,7 +42,8 @@ from typing import NamedTuple
 
 from referat import __version__
 from referat.errors import LimitExceeded, ReferatError, UnsupportedFormat
-from referat.export.jsonl import UNITS, dumps, encode, record_prefix, replace, sync
+from referat.export.jsonl import UNITS, dumps, encode, record_prefix, sync
+from referat.outputs import replace
 from referat.model import Document, Problem, Source
 from referat.pipeline import Options, Pipeline, failed, printable_path
 from referat.resources import sha256_file

@@ -13,7 +13,8 @@ import typer
 
 from referat.batch import SUPPORTED_EXTENSIONS, Batch, BatchConfig, BatchError, Outcome
 from referat.cli import app
-from referat.pipeline import Options, printable_path
+from referat.cli.terminal import shown
+from referat.pipeline import Options
 
 _DEFAULTS = Options()
 _MB = 1024 * 1024
@@ -77,7 +78,7 @@ def process(
     def report(outcome: Outcome) -> None:
         if not outcome.ok:
             problems = "; ".join(f"{p.message} ({p.code})" for p in outcome.errors)
-            _say(f"referat: error: {_shown(outcome.path)}: {problems}", progress)
+            _say(f"referat: error: {shown(outcome.path)}: {problems}", progress)
         if progress is not None:
             progress.advance(bar)
 
@@ -115,12 +116,6 @@ def _progress_bar():
 
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TimeRemainingColumn(), console=Console(stderr=True), transient=True)
-
-
-def _shown(path: str) -> str:
-    """A path as one terminal line: control characters (a newline in a file
-    name) escaped, undecodable bytes replaced."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in printable_path(path))
 
 
 def _say(line: str, progress) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from referat.model import Document, Item
+from referat.outputs import atomic_file
 
 UNITS = ("document", "item")
 """What one line of output holds."""
@@ -83,20 +84,12 @@ def record_prefix(doc_id: str, source: str, sha256: str) -> bytes:
 
 def write_jsonl(docs: Iterable[Document], path: str | Path, unit: str = "document") -> int:
     """Write documents to `path` atomically; returns the number of lines."""
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
     lines = 0
-    try:
-        with open(tmp, "wb") as f:
-            for doc in docs:
-                block = encode(doc, unit)
-                lines += block.count(b"\n")
-                f.write(block)
-            sync(f)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    replace(tmp, path)
+    with atomic_file(path) as f:
+        for doc in docs:
+            block = encode(doc, unit)
+            lines += block.count(b"\n")
+            f.write(block)
     return lines
 
 
@@ -106,11 +99,3 @@ def sync(f) -> None:
     os.fsync(f.fileno())
 
 
-def replace(src: str | Path, dst: str | Path) -> None:
-    """Rename `src` over `dst` so that the new name survives a crash."""
-    os.replace(src, dst)
-    fd = os.open(Path(dst).resolve().parent, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
