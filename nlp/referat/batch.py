@@ -50,7 +50,8 @@ from referat.resources import sha256_file
 
 log = logging.getLogger(__name__)
 
-SUPPORTED_EXTENSIONS = frozenset({".txt", ".pdf", ".html", ".htm", ".docx", ".json"})
+SUPPORTED_EXTENSIONS = frozenset({".txt", ".pdf", ".html", ".htm", ".docx", ".json",
+                                  ".tif", ".tiff", ".png", ".jpg", ".jpeg"})
 """What is read, and what a folder is searched for; a file of another type named
 explicitly gets an `unsupported_format` error record."""
 
@@ -103,6 +104,8 @@ class BatchConfig:
         o = self.options
         key = {"referat_version": __version__, "unit": self.unit, "ner": o.ner,
                "classifier": o.classifier, "annotate": o.annotate, "classify": o.classify}
+        if o.ocr != "auto":  # so that records of earlier versions, all "auto", still resume
+            key["ocr"] = o.ocr
         return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
 
 

@@ -35,6 +35,23 @@ The default steps, in order:
 
 Lines stay lines: a table of contents or a heading is never merged with its
 neighbours, because segmentation reads line by line.
+
+Pages read by OCR get five more steps (`OCR_STEPS`, after `nfc`), applied to
+those pages only, so a text layer's real content is never touched:
+
+- `ocr_hyphens`: a line-end dash OCR read as "–", "—" or "¬", or a blank
+  line OCR put between a hyphenated word's halves, become the plain
+  "-\n" that `hyphenation` then decides about;
+- `ocr_quotes`: quotes OCR spelled with two commas or apostrophes
+  (",,Ordet''") become „ and ”;
+- `ocr_digits`: the letters OCR confuses with digits inside a number
+  (`l`, `I` for 1; `O`, `o` for 0) are digits again: "kr. 1.2O0.000",
+  "l8. maj", "sag O1.02.05-P16"; a token counts as a number when it has a
+  real digit and nothing but digits, those letters and number punctuation;
+- `ocr_section_signs`: a "§" read as "&" or "$" before a section number,
+  or as "8" or "S" between an act's name and the number ("planlovens 8 27");
+- `ocr_leaders`: table-of-contents leaders OCR broke into dots, commas and
+  spaces (". , . ,. .") are dots again, so segmentation knows the line.
 """
 
 from __future__ import annotations
@@ -49,7 +66,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from referat.model import Page, Source, Structure
+from referat.model import Page, PageOcr, Source, Structure
 from referat.resources import load_toml
 
 Edit = tuple[int, int, str]
@@ -328,6 +345,45 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     return lines
 
 
+# --- OCR steps: only on pages read by OCR ------------------------------------
+
+_OCR_LINE_END_DASH = re.compile(rf"(?<=[^\W\d_])(?:[–—¬]|-(?={_SPACE}*\n{_SPACE}*\n))"
+                                rf"{_SPACE}*\n(?:{_SPACE}*\n)*{_SPACE}*(?=[a-zæøå])")
+_OCR_QUOTES = re.compile(r"(?<![\w,]),,(?=\w)|(?<=[\w.!?])''(?![\w'])")
+_OCR_NUMBER = re.compile(r"(?<![\w.,:/])[\dOolI](?:[\dOolI]|[.,:/-](?=[\dOolI]))*(?![\w])")
+_OCR_DIGIT = str.maketrans("OolI", "0011")
+# "&" or "$" after a word ("planlovens & 27", "jf. & 13"), never after a number ("punkt 3 & 4");
+# "8" or "S" only after the name of an act ("planlovens 8 27")
+_OCR_SECTION_SIGN = re.compile(rf"(?:(?:(?<=[^\W\d_] )|(?<=[^\W\d_]\. )|(?<=\()|(?<=^))[&$]"
+                               rf"|(?:(?<=lov )|(?<=loven )|(?<=lovens )|(?<=lovs ))[8S])"
+                               rf"(?={_SPACE}?\d{{1,3}}(?![\d.,]\d))", re.MULTILINE)
+_OCR_LEADER = re.compile(rf"(?<=\S{_SPACE})(?:[.,·:…_‚'][ ]?){{4,}}(?={_SPACE}*\d{{1,4}}{_SPACE}*$)",
+                         re.MULTILINE)
+_LEADER = re.compile(r"\.+")
+
+
+def ocr_hyphens(text: str) -> list[Edit]:
+    return _regex_edits(_OCR_LINE_END_DASH, text, "-\n")
+
+
+def ocr_quotes(text: str) -> list[Edit]:
+    return _regex_edits(_OCR_QUOTES, text, lambda m: "„" if m.group() == ",," else "”")
+
+
+def ocr_digits(text: str) -> list[Edit]:
+    return _regex_edits(_OCR_NUMBER, text, lambda m: m.group().translate(_OCR_DIGIT)
+                        if any(c.isdigit() for c in m.group()) else m.group())
+
+
+def ocr_section_signs(text: str) -> list[Edit]:
+    return _regex_edits(_OCR_SECTION_SIGN, text, "§")
+
+
+def ocr_leaders(text: str) -> list[Edit]:
+    return _regex_edits(_OCR_LEADER, text, lambda m: m.group() if _LEADER.fullmatch(m.group().rstrip())
+                        else "." * max(4, sum(not c.isspace() for c in m.group())) + " ")
+
+
 STEPS: dict[str, Step] = {
     "newlines": newlines,
     "controls": controls,
@@ -338,8 +394,35 @@ STEPS: dict[str, Step] = {
     "hyphenation": hyphenation,
     "page_breaks": page_breaks,
     "whitespace": whitespace,
+    "ocr_hyphens": ocr_hyphens,
+    "ocr_quotes": ocr_quotes,
+    "ocr_digits": ocr_digits,
+    "ocr_section_signs": ocr_section_signs,
+    "ocr_leaders": ocr_leaders,
 }
-DEFAULT_STEPS: tuple[str, ...] = tuple(STEPS)
+OCR_STEPS: tuple[str, ...] = ("ocr_hyphens", "ocr_quotes", "ocr_digits", "ocr_section_signs",
+                              "ocr_leaders")
+"""Steps for pages read by OCR; `normalise` runs them on those pages only, after `nfc`."""
+DEFAULT_STEPS: tuple[str, ...] = tuple(name for name in STEPS if name not in OCR_STEPS)
+
+
+def only_on_pages(step: Step, pages: frozenset[int]) -> Step:
+    """`step` applied to some pages only (0-based, between page separators)."""
+    def scoped(text: str) -> list[Edit]:
+        edits: list[Edit] = []
+        for i, (start, end) in enumerate(_page_spans(text)):
+            if i in pages:
+                edits += [(a + start, b + start, new) for a, b, new in step(text[start:end])]
+        return edits
+
+    scoped.__name__ = getattr(step, "__name__", "step")
+    return scoped
+
+
+def _with_ocr_steps(steps: Iterable[str | Step], ocr_pages: frozenset[int]) -> list[str | Step]:
+    steps = list(steps)
+    at = steps.index("nfc") + 1 if "nfc" in steps else 0
+    return steps[:at] + [only_on_pages(STEPS[name], ocr_pages) for name in OCR_STEPS] + steps[at:]
 
 
 def _resolve(steps: Iterable[str | Step]) -> list[Step]:
@@ -384,18 +467,31 @@ def clean(text: str, steps: Iterable[str | Step] = DEFAULT_STEPS) -> tuple[str, 
 
 
 def normalise(source: Source, steps: Iterable[str | Step] = DEFAULT_STEPS) -> Normalised:
-    """Clean `source`'s raw text; pages and structure move along with it."""
+    """Clean `source`'s raw text; pages and structure move along with it.
+
+    Pages read by OCR also get the `OCR_STEPS`, and keep how they were read.
+    """
     raw = source.raw_text
+    ocr_pages = frozenset(i for i, page in enumerate(source.page_ocr) if page is not None)
+    if ocr_pages:
+        steps = _with_ocr_steps(steps, ocr_pages)
     text, offsets = clean(raw, steps)
     starts, pos = [], 0
     for page in source.pages:
         starts.append(offsets.to_norm(pos))
         pos += len(page) + len(PAGE_SEPARATOR)
     ends = starts[1:] + [len(text)]
-    pages = [Page(number, start, max(start, end))
+    pages = [_page(number, start, max(start, end), source.page_ocr[number - 1] if ocr_pages else None)
              for number, (start, end) in enumerate(zip(starts, ends), start=1)]
     structure = _move_structure(source.structure, offsets) if source.structure else None
     return Normalised(text, pages, structure, offsets, raw)
+
+
+def _page(number: int, start: int, end: int, ocr: PageOcr | None) -> Page:
+    if ocr is None:
+        return Page(number, start, end)
+    return Page(number, start, end, ocr=True, ocr_engine=ocr.engine, ocr_version=ocr.version,
+                ocr_confidence=ocr.confidence)
 
 
 def _move_structure(structure: Structure, offsets: OffsetMap) -> Structure:
@@ -411,5 +507,5 @@ def _move_structure(structure: Structure, offsets: OffsetMap) -> Structure:
     return Structure(meeting=replace(structure.meeting), items=items)
 
 
-__all__ = ["DEFAULT_STEPS", "STEPS", "Normalised", "OffsetMap", "StepMap", "apply_edits", "clean",
+__all__ = ["DEFAULT_STEPS", "OCR_STEPS", "STEPS", "Normalised", "OffsetMap", "StepMap", "apply_edits", "clean",
            "normalise"]
