@@ -33,7 +33,7 @@ def read_image(data: bytes, *, path: str, max_pages: int, ocr: OcrSettings = Ocr
             raise InputError(f"a scanned image ({n_pages} page{'s' if n_pages > 1 else ''}) has no text "
                              "layer, and OCR is off (--ocr never)", path=path, code="no_text_layer")
         try:
-            read = read_pages(_frames(image, n_pages, path), ocr)
+            read = read_pages(_frames(image, n_pages, path), n_pages, ocr)
         except InputError as err:
             err.path = path
             raise

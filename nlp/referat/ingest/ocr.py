@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from referat import limits
 from referat.errors import InputError
 from referat.model import OCR_MODES, PageOcr, Problem
 from referat.resources import load_toml
@@ -279,9 +280,15 @@ def _box_sum(mask: np.ndarray, radius: int) -> np.ndarray:
     return sums[size:, size:] - sums[:-size, size:] - sums[size:, :-size] + sums[:-size, :-size]
 
 
-def read_pages(pages: Iterable[PageImage], settings: OcrSettings) -> list[OcrText]:
-    """OCR every page image, in order (`engine()` raises `OcrUnavailable` first)."""
-    return list(engine().read_all(pages, settings.threads))
+def read_pages(pages: Iterable[PageImage], count: int, settings: OcrSettings) -> list[OcrText]:
+    """OCR `count` page images, in order (`engine()` raises `OcrUnavailable` first).
+
+    Asks the document's time limit for `seconds_per_page` per page first
+    (`limits.allow`): a limit sized for text would cut a long scan short.
+    """
+    tesseract = engine()
+    limits.allow(count * config()["tesseract"]["seconds_per_page"])
+    return list(tesseract.read_all(pages, settings.threads))
 
 
 # --- what a reader says about its pages ------------------------------------------

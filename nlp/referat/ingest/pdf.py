@@ -61,7 +61,7 @@ def read_pdf(data: bytes, *, path: str, max_pages: int,
             result.warnings.append(not_read_warning(scans))
         elif scans:
             try:
-                read = read_pages(_rendered(pdf, scans, path), ocr)
+                read = read_pages(_rendered(pdf, scans, path), len(scans), ocr)
             except InputError as err:
                 err.path = path
                 raise
