@@ -250,6 +250,16 @@ def test_mixed_pdf_reads_its_scanned_page_and_keeps_its_text_page(tmp_path: Path
 
 @pytest.mark.slow
 @needs_tesseract
+def test_an_upside_down_scan_is_turned(tmp_path: Path, pipeline: Pipeline) -> None:
+    page = make_scan.scan_pages(text_pdf(tmp_path / "own.pdf", OWN_PAGE), dpi=200)[0].rotate(180)
+    scan = make_scan.write_tiff([page], tmp_path / "turned.tif", 200)
+    doc = pipeline.process(scan)
+    assert [(i.number, i.case_number) for i in doc.items] == [(1, "22/1843"), (2, "22/2210")]
+    assert doc.pages[0].ocr_confidence > 0.8
+
+
+@pytest.mark.slow
+@needs_tesseract
 def test_garbled_text_layer_is_read_by_ocr(tmp_path: Path, pipeline: Pipeline, monkeypatch) -> None:
     """A font without a ToUnicode map: the text layer is shifted letters, the page reads fine."""
     from referat.ingest import pdf as pdf_module

@@ -132,7 +132,7 @@ class Tesseract:
         apis = self._local.__dict__.setdefault("apis", {})
         if language not in apis:
             t = self._tesserocr
-            psm = t.PSM.OSD_ONLY if language == "osd" else t.PSM(config()["tesseract"]["page_segmentation"])
+            psm = t.PSM.OSD_ONLY if language == "osd" else int(config()["tesseract"]["page_segmentation"])
             api = t.PyTessBaseAPI(path=str(self.tessdata) + os.sep, lang=language, psm=psm)
             apis[language] = api
         return apis[language]
@@ -255,7 +255,7 @@ def prepare(image, dpi: int):
         flat = Image.new("RGB", image.size, "white")
         flat.paste(image.convert("RGBA"), mask=image.convert("RGBA").getchannel("A"))
         image = flat
-    if image.mode == "I;16" or image.mode.startswith("I;16"):
+    if image.mode.startswith("I;16"):  # 16-bit grey scans: keep the top byte, not a clipped one
         image = Image.fromarray((np.asarray(image, dtype=np.uint16) >> 8).astype(np.uint8))
     elif image.mode != "L":
         image = image.convert("L")
