@@ -232,7 +232,23 @@ OCR_FIXES = [
     ("ocr_section_signs", "punkt 3 & 4, i alt 8 28 stole", "punkt 3 & 4, i alt 8 28 stole"),
     ("ocr_leaders", "1. Meddelelser . , . . ,. . . 1", "1. Meddelelser ........ 1"),
     ("ocr_leaders", "2. Budget ......... 12", "2. Budget ......... 12"),
+    ("ocr_words", "Sundheds- oq Forebyggelsesudvalget", "Sundheds- og Forebyggelsesudvalget"),
 ]
+
+
+BODIES = ["Budgettet for 2013 blev vedtaget.", "Udvalget drøftede skolerne.", "Sagen blev udsat.",
+          "Taget til efterretning.", "Anbefales godkendt."]
+
+
+def test_ocr_running_header_under_a_logo_read_as_junk_goes() -> None:
+    junk = ["BALLERUP EEN\n(exe)\n", "ande an\n55 BALLERUP\n", "", "B RUP me\n", "AN\n"]
+    header = "Sundheds- og Forebyggelsesudvalget\nReferat\nDato: 04.12.2012\nSide {n}\n"
+    pages = [junk[n] + header.format(n=n + 1).replace("04.12.2012", "04.12,2012" if n == 3 else "04.12.2012")
+             + BODIES[n] + "\n" for n in range(5)]
+    src = source(*pages)
+    src.page_ocr = [PageOcr("tesseract", "5.5.4", 0.9)] * 5
+    norm = normalise(src)
+    assert [norm.text[p.start:p.end].strip() for p in norm.pages] == BODIES
 
 
 @pytest.mark.parametrize(("step", "text", "expected"), OCR_FIXES,

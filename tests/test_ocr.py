@@ -126,6 +126,20 @@ def test_ocr_pages_round_trip_and_fit_the_schema() -> None:
     assert Document.from_dict(record).to_dict() == record
 
 
+def test_review_page_shows_ocr_pages_as_such() -> None:
+    from referat.model import Item
+    from referat.review import render
+
+    text = "Referat\n1. Meddelelser\nTaget til efterretning.\n"
+    doc = Document(source="scan.tif", sha256="cd" * 32, format="tiff", text=text,
+                   pages=[Page(1, 0, len(text), ocr=True, ocr_engine="tesseract", ocr_version="5.5.4",
+                               ocr_confidence=0.874)],
+                   items=[Item(1, "Meddelelser", 8, len(text))])
+    page = render([doc])
+    assert "OCR: 1 of 1 pages read from the scan, weakest page 87% sure" in page
+    assert '<span class="page">page 1 (OCR, 87%)</span>' in page
+
+
 def test_time_limit_stretches_when_work_asks() -> None:
     with time_limit(0.5):
         limits.allow(2.0)

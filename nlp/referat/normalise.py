@@ -36,7 +36,7 @@ The default steps, in order:
 Lines stay lines: a table of contents or a heading is never merged with its
 neighbours, because segmentation reads line by line.
 
-Pages read by OCR get five more steps (`OCR_STEPS`, after `nfc`), applied to
+Pages read by OCR get seven more steps (`OCR_STEPS`, after `nfc`), applied to
 those pages only, so a text layer's real content is never touched:
 
 - `ocr_hyphens`: a line-end dash OCR read as "–", "—" or "¬", or a blank
@@ -51,7 +51,11 @@ those pages only, so a text layer's real content is never touched:
 - `ocr_section_signs`: a "§" read as "&" or "$" before a section number,
   or as "8" or "S" between an act's name and the number ("planlovens 8 27");
 - `ocr_leaders`: table-of-contents leaders OCR broke into dots, commas and
-  spaces (". , . ,. .") are dots again, so segmentation knows the line.
+  spaces (". , . ,. .") are dots again, so segmentation knows the line;
+- `ocr_words`: short words OCR misreads into no word at all ("oq" for "og";
+  configs/normalise.toml);
+- `ocr_headers_footers`: running headers and footers under a logo that OCR
+  read as a few lines of junk, different on every page.
 """
 
 from __future__ import annotations
@@ -179,6 +183,7 @@ _WORD_BEFORE = re.compile(r"\w+$")
 _WORD_AFTER = re.compile(r"\w+|&")
 _WORDS = re.compile(r"\w+(?:-\w+)*")
 _DIGITS = re.compile(r"\d+")
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
 _PAGE_NUMBER = re.compile(  # at the end of a line, lower case
     r"(?:(?<![^\W\d_])(?:side|page|s\.)\s*\d{1,4}(?:\s*(?:af|of|/)\s*\d{1,4})?"  # side 3 (af 12)
     r"|(?:^|\s[-–|·])[-–\s]*\d{1,4}(?:\s*(?:af|of|/)\s*\d{1,4})?"  # 3, - 3 -, 3/12, ... | 3
@@ -275,12 +280,25 @@ def _vocabulary(text: str) -> Counter[str]:
 
 def headers_footers(text: str) -> list[Edit]:
     """Drop running headers/footers: lines repeated at the same place on many pages."""
+    return _running_lines(text, skip_junk=False)
+
+
+def ocr_headers_footers(text: str) -> list[Edit]:
+    """`headers_footers` for OCR'd pages: a logo read as a few lines of junk
+    ("BALLERUP EEN", "(exe)") that differ from page to page does not hide the
+    running header below it (nor above a footer)."""
+    return _running_lines(text, skip_junk=True)
+
+
+def _running_lines(text: str, skip_junk: bool) -> list[Edit]:
     config = load_toml("normalise.toml")["headers_footers"]
     pages = _page_spans(text)
     if len(pages) < config["min_pages"]:
         return []
     threshold = max(config["min_pages"], math.ceil(config["min_share"] * len(pages)))
-    page_lines = [_lines(text, start, end) for start, end in pages]
+    page_lines = [_lines(text, start, end, _ocr_signature if skip_junk else None) for start, end in pages]
+    if skip_junk:
+        page_lines = _without_junk_edges(page_lines, config, threshold)
     top, bottom = Counter(), Counter()
     for lines in page_lines:
         top.update({(i, sig) for i, (_, _, sig) in enumerate(lines[:config["top_lines"]])})
@@ -304,6 +322,35 @@ def headers_footers(text: str) -> list[Edit]:
         if n_bottom:
             edits.append((lines[last_kept][1], page_end, ""))
     return edits
+
+
+def _without_junk_edges(page_lines: list[list[tuple[int, int, str]]], config: dict,
+                        threshold: int) -> list[list[tuple[int, int, str]]]:
+    """Each page's lines less the few lines before its header's anchor and after its
+    footer's: the anchor is the line in the top (bottom) zones of the most pages, the
+    outermost of those, so that pages line up on it whatever junk comes before."""
+    slack = config["junk_lines"]
+
+    def anchor(zones: list[list[str]]) -> str | None:
+        seen: Counter[str] = Counter()
+        place: Counter[str] = Counter()
+        for zone in zones:
+            for k, sig in enumerate(dict.fromkeys(zone)):
+                seen[sig] += 1
+                place[sig] += k
+        best = max(seen, key=lambda sig: (seen[sig], -place[sig] / seen[sig]), default=None)
+        return best if best is not None and seen[best] >= threshold else None
+
+    top = anchor([[sig for _, _, sig in lines[:config["top_lines"] + slack]] for lines in page_lines])
+    bottom = anchor([[sig for _, _, sig in reversed(lines[-(config["bottom_lines"] + slack):])]
+                     for lines in page_lines])
+    out = []
+    for lines in page_lines:
+        first = next((k for k, (_, _, sig) in enumerate(lines[:slack + 1]) if sig == top), 0)
+        rest = lines[first:]
+        last = next((k for k, (_, _, sig) in enumerate(reversed(rest[-(slack + 1):])) if sig == bottom), 0)
+        out.append(rest[:len(rest) - last])
+    return out
 
 
 def _page_spans(text: str) -> list[tuple[int, int]]:
@@ -331,7 +378,14 @@ def _signature(line: str) -> str:
     return words
 
 
-def _lines(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+def _ocr_signature(line: str) -> str:
+    """A line as compared across OCR'd pages: words only, digits and punctuation masked
+    ("Dato: 04.12,2012" and "Dato: 04.12.2012" agree; OCR misreads the punctuation)."""
+    return _NOT_LETTERS.sub("#", line.lower()).strip("#")
+
+
+def _lines(text: str, start: int, end: int, signature: Callable[[str], str] | None = None
+           ) -> list[tuple[int, int, str]]:
     """Non-blank lines of a page: (start, end after its newline, signature)."""
     lines = []
     pos = start
@@ -340,7 +394,7 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
         stop = end if stop < 0 else stop
         line = text[pos:stop]
         if line.strip():
-            lines.append((pos, min(stop + 1, end), _signature(line)))
+            lines.append((pos, min(stop + 1, end), (signature or _signature)(line)))
         pos = stop + 1
     return lines
 
@@ -360,6 +414,17 @@ _OCR_SECTION_SIGN = re.compile(rf"(?:(?:(?<=[^\W\d_] )|(?<=[^\W\d_]\. )|(?<=\()|
 _OCR_LEADER = re.compile(rf"(?<=\S{_SPACE})(?:[.,·:…_‚'][ ]?){{4,}}(?={_SPACE}*\d{{1,4}}{_SPACE}*$)",
                          re.MULTILINE)
 _LEADER = re.compile(r"\.+")
+
+
+@lru_cache(maxsize=1)
+def _ocr_word_table() -> tuple[dict[str, str], re.Pattern[str]]:
+    table = load_toml("normalise.toml")["ocr_words"]
+    return table, re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, table)) + r")(?!\w)")
+
+
+def ocr_words(text: str) -> list[Edit]:
+    table, pattern = _ocr_word_table()
+    return _regex_edits(pattern, text, lambda m: table[m.group()])
 
 
 def ocr_hyphens(text: str) -> list[Edit]:
@@ -399,21 +464,21 @@ STEPS: dict[str, Step] = {
     "ocr_digits": ocr_digits,
     "ocr_section_signs": ocr_section_signs,
     "ocr_leaders": ocr_leaders,
+    "ocr_words": ocr_words,
+    "ocr_headers_footers": ocr_headers_footers,
 }
 OCR_STEPS: tuple[str, ...] = ("ocr_hyphens", "ocr_quotes", "ocr_digits", "ocr_section_signs",
-                              "ocr_leaders")
+                              "ocr_leaders", "ocr_words", "ocr_headers_footers")
 """Steps for pages read by OCR; `normalise` runs them on those pages only, after `nfc`."""
 DEFAULT_STEPS: tuple[str, ...] = tuple(name for name in STEPS if name not in OCR_STEPS)
 
 
 def only_on_pages(step: Step, pages: frozenset[int]) -> Step:
-    """`step` applied to some pages only (0-based, between page separators)."""
+    """`step`'s edits on some pages only (0-based, between page separators); the step
+    sees the whole text, so a step that compares pages compares all of them."""
     def scoped(text: str) -> list[Edit]:
-        edits: list[Edit] = []
-        for i, (start, end) in enumerate(_page_spans(text)):
-            if i in pages:
-                edits += [(a + start, b + start, new) for a, b, new in step(text[start:end])]
-        return edits
+        spans = [span for i, span in enumerate(_page_spans(text)) if i in pages]
+        return [edit for edit in step(text) if any(start <= edit[0] and edit[1] <= end for start, end in spans)]
 
     scoped.__name__ = getattr(step, "__name__", "step")
     return scoped

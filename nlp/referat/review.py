@@ -98,6 +98,12 @@ def _ocr_note(pages: list[Page]) -> str:
     return f" (OCR, {min(scores):.0%})" if scores else " (OCR)"
 
 
+def _ocr_summary(scanned: list[Page], total: int) -> str:
+    scores = [p.ocr_confidence for p in scanned if p.ocr_confidence is not None]
+    weakest = f", weakest page {min(scores):.0%} sure" if scores else ""
+    return f"OCR: {len(scanned)} of {total} pages read from the scan{weakest}"
+
+
 def _visible_marks(spans: list[Span]) -> list[Span]:
     """Spans to highlight in the text: where they overlap, the longer one wins."""
     kept: list[Span] = []
@@ -167,7 +173,7 @@ def _document_html(doc: Document) -> str:
     scanned = [p for p in doc.pages if p.ocr]
     facts = [m.body, m.date, m.municipality, doc.format,
              f"{len(doc.items)} items", f"{len(doc.pages)} pages" if printed_page(doc, 0) else None,
-             f"{len(scanned)} of {len(doc.pages)} pages read by OCR{_ocr_note(scanned)}" if scanned else None]
+             _ocr_summary(scanned, len(doc.pages)) if scanned else None]
     parts = [f'<section class="doc" id="doc-{_e(doc.doc_id)}">', f"<h2>{_e(doc.source)}</h2>",
              f'<p class="meta">{_e(" · ".join(f for f in facts if f))}</p>']
     if doc.warnings:
