@@ -342,7 +342,8 @@ def _without_junk_edges(page_lines: list[list[tuple[int, int, str]]], config: di
         return best if best is not None and seen[best] >= threshold else None
 
     top = anchor([[sig for _, _, sig in lines[:config["top_lines"] + slack]] for lines in page_lines])
-    bottom = anchor([[sig for _, _, sig in reversed(lines[-(config["bottom_lines"] + slack):])]
+    top_zone = config["top_lines"] + slack  # a footer is looked for below the header's zone
+    bottom = anchor([[sig for _, _, sig in reversed(lines[top_zone:][-(config["bottom_lines"] + slack):])]
                      for lines in page_lines])
     out = []
     for lines in page_lines:
