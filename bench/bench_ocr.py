@@ -81,7 +81,8 @@ def _ocrmypdf(program: str, pdf: Path, out: Path, workers: int) -> tuple[float, 
     sidecar = out.with_suffix(".txt")
     started = time.perf_counter()
     subprocess.run([program, "--force-ocr", "-l", "dan", "--jobs", str(workers), "--sidecar", str(sidecar),
-                    "--output-type", "pdf", "--optimize", "0", str(pdf), str(out)], check=True,
+                    "--output-type", "pdf", "--optimize", "0", "--rasterizer", "pypdfium", str(pdf), str(out)],
+                   check=True,
                    capture_output=True)
     return time.perf_counter() - started, sidecar.read_text(encoding="utf-8").split("\f")
 

@@ -52,14 +52,16 @@ def degrade(image: Image.Image, *, skew: float = 0.7, blur: float = 0.6, speckle
 
 def write_pdf(images: list[Image.Image], path: str | Path, dpi: int = 200) -> Path:
     """An image-only PDF: one page per image, no text layer."""
+    images = [image.copy() for image in images]  # an earlier save leaves its encoder settings behind
     images[0].save(path, "PDF", save_all=True, append_images=images[1:], resolution=dpi)
     return Path(path)
 
 
 def write_tiff(images: list[Image.Image], path: str | Path, dpi: int = 200) -> Path:
     """A multi-page TIFF, as archives keep scans."""
+    images = [image.copy() for image in images]  # an earlier save leaves its encoder settings behind
     images[0].save(path, "TIFF", save_all=True, append_images=images[1:], dpi=(dpi, dpi),
-                   compression="tiff_deflate")
+                   compression="tiff_lzw")
     return Path(path)
 
 
