@@ -162,11 +162,12 @@ class Tesseract:
         return self._lines(api), confidence, False
 
     def _lines(self, api) -> str:
-        """The recognised text line by line, a blank line between blocks, graphics left out.
+        """The recognised text line by line, as a text layer gives it, graphics left out.
 
-        Not between Tesseract's paragraphs: it finds them where a line is
-        short, and minutes break lines mid-phrase ("9,2 mio." / "kr."), which
-        a blank line would tear apart; a text layer has none there either.
+        No blank lines between Tesseract's paragraphs or blocks: it starts
+        them where a line is short or a gap is wide, and minutes break lines
+        mid-phrase ("9,2 mio." / "kr."), which a blank line would tear apart;
+        a text layer has none there either.
 
         A logo or a stamp reads as a short line of low confidence and no real
         word ("(sxej", "ede ar", "&5"); such lines go. A line with a word of
@@ -182,8 +183,6 @@ class Tesseract:
             text = (line.GetUTF8Text(t.RIL.TEXTLINE) or "").strip()
             if not text or (line.Confidence(t.RIL.TEXTLINE) < junk_below and not _REAL_WORD.search(text)):
                 continue
-            if lines and line.IsAtBeginningOf(t.RIL.BLOCK):
-                lines.append("")
             lines.append(text)
         return "\n".join(lines) + "\n" if lines else ""
 
