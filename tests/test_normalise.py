@@ -236,7 +236,7 @@ OCR_FIXES = [
 ]
 
 
-BODIES = ["Budgettet for 2013 blev vedtaget.", "Udvalget drøftede skolerne.", "Sagen blev udsat.",
+OCR_BODIES = ["Budgettet for 2013 blev vedtaget.", "Udvalget drøftede skolerne.", "Sagen blev udsat.",
           "Taget til efterretning.", "Anbefales godkendt."]
 
 
@@ -244,11 +244,11 @@ def test_ocr_running_header_under_a_logo_read_as_junk_goes() -> None:
     junk = ["BALLERUP EEN\n(exe)\n", "ande an\n55 BALLERUP\n", "", "B RUP me\n", "AN\n"]
     header = "Sundheds- og Forebyggelsesudvalget\nReferat\nDato: 04.12.2012\nSide {n}\n"
     pages = [junk[n] + header.format(n=n + 1).replace("04.12.2012", "04.12,2012" if n == 3 else "04.12.2012")
-             + BODIES[n] + "\n" for n in range(5)]
+             + OCR_BODIES[n] + "\n" for n in range(5)]
     src = source(*pages)
     src.page_ocr = [PageOcr("tesseract", "5.5.4", 0.9)] * 5
     norm = normalise(src)
-    assert [norm.text[p.start:p.end].strip() for p in norm.pages] == BODIES
+    assert [norm.text[p.start:p.end].strip() for p in norm.pages] == OCR_BODIES
 
 
 @pytest.mark.parametrize(("step", "text", "expected"), OCR_FIXES,

@@ -412,7 +412,8 @@ _OCR_DIGIT = str.maketrans("OolI", "0011")
 _OCR_SECTION_SIGN = re.compile(rf"(?:(?:(?<=[^\W\d_] )|(?<=[^\W\d_]\. )|(?<=\()|(?<=^))[&$]"
                                rf"|(?:(?<=lov )|(?<=loven )|(?<=lovens )|(?<=lovs ))[8S])"
                                rf"(?={_SPACE}?\d{{1,3}}(?![\d.,]\d))", re.MULTILINE)
-_OCR_LEADER = re.compile(rf"(?<=\S{_SPACE})(?:[.,·:…_‚'][ ]?){{4,}}(?={_SPACE}*\d{{1,4}}{_SPACE}*$)",
+# starts after a word and a space only, and takes the whole run at once: linear time
+_OCR_LEADER = re.compile(rf"(?<=[^\s.,·:…_‚']{_SPACE})(?:[.,·:…_‚'] ?){{4,}}+(?={_SPACE}*\d{{1,4}}{_SPACE}*$)",
                          re.MULTILINE)
 _LEADER = re.compile(r"\.+")
 
