@@ -1,0 +1,81 @@
+"""Danish words as the archive's full-text index holds them: exact forms and stems.
+
+The index keeps every item's words twice: as printed (lower-cased, FTS5's
+`unicode61` tokenizer does that) for phrases, prefixes and quoted words, and
+as stems for plain words, so that `bevilling` finds `bevillingen`,
+`bevillinger` and `bevillingernes`. Stems are Snowball's Danish stemmer, the
+one Lucene's Danish analyzer (and so the OpenSearch export) uses, with its
+known slips: `budget` → `budg` but `budgettet` → `budget`, `godkende` →
+`godk` but `godkendt` → `godkend` (a prefix, `budget*`, takes in both). A
+second pass would join those and split far more (`oversigt` → `over`).
+
+A word is a run of letters and digits (`18/58627` is two words, `§` none),
+which is how `unicode61` splits text, so the stems of a query and of the
+text it searches are cut the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import snowballstemmer
+
+WORD = re.compile(r"[^\W_]+")
+
+
+def stemmer_id() -> str:
+    """Names the stems an archive was built with: stems another stemmer made
+    cannot be deleted from a contentless index, so a change means a rebuild."""
+    from importlib.metadata import version
+
+    return f"snowball-danish/snowballstemmer-{version('snowballstemmer')}"
+
+_CACHE_LIMIT = 500_000
+
+
+class Stemmer:
+    """Danish stems, cached per word (an archive's vocabulary is small next to its text)."""
+
+    def __init__(self) -> None:
+        self._stem_word = snowballstemmer.DanishStemmer().stemWord
+        self._stems: dict[str, str] = {}
+        self._chunks: dict[str, str] = {}
+
+    def __call__(self, word: str) -> str:
+        """The stem of one lower-case word."""
+        stem = self._stems.get(word)
+        if stem is None:
+            stem = _bounded(self._stems)[word] = self._stem_word(word)
+        return stem
+
+    def text(self, text: str | None) -> str:
+        """Every word of `text` as its stem, in order, separated by spaces."""
+        if not text:
+            return ""
+        # Whitespace-separated chunks ("Byrådets,", "18/58627") are cached whole:
+        # splitting on whitespace is several times faster than a word regex.
+        get = self._chunks.get
+        return " ".join(filter(None, [get(chunk) or self._chunk(chunk) for chunk in text.split()]))
+
+    def _chunk(self, chunk: str) -> str:
+        stems = " ".join(self(word) for word in words(chunk))
+        _bounded(self._chunks)[chunk] = stems
+        return stems
+
+
+def _bounded(cache: dict[str, str]) -> dict[str, str]:
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    return cache
+
+
+def words(text: str) -> list[str]:
+    """The lower-case words of `text`."""
+    return WORD.findall(text.lower())
+
+
+def word_spans(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, lower-case word) for each word of `text`."""
+    for match in WORD.finditer(text):
+        yield match.start(), match.end(), match.group().lower()
