@@ -38,6 +38,7 @@ from typing import Any
 
 from referat.archive.bodies import body_key, body_label
 from referat.archive.filters import (
+    ID_SPAN,
     MAX_LIMIT,
     OUTCOMES,
     POSITIONS,
@@ -45,6 +46,8 @@ from referat.archive.filters import (
     check_limit,
     conditions,
     date_bounds,
+    day_number,
+    id_bounds,
     name_key,
     name_pattern,
     section_number,
@@ -78,6 +81,12 @@ FACETS = ("body", "year", "type", "outcome", "act", "party")
 BATCH = 200
 """Documents per transaction: a killed run loses at most one batch, and a
 second indexer waits at most one batch for its turn."""
+RANKED = 5_000
+"""Text matches ranked by BM25 per query: the newest this many that pass the
+filters. Ranking costs per match, so a word in a third of 1.5 million items
+would take seconds; a date range or one more word narrows what is ranked."""
+MAX_EXPANSION = 500
+"""Words a prefix may stand for (`bevill*`); more is a QueryError asking for more letters."""
 
 
 @dataclass
@@ -139,6 +148,8 @@ class Archive:
         self.db = connect(self.path, readonly=readonly, timeout=timeout)
         try:
             with errors(self.path):
+                for pragma in ("mmap_size = 1073741824", "cache_size = -65536", "temp_store = MEMORY"):
+                    self.db.execute(f"PRAGMA {pragma}")
                 if readonly:
                     check(self.db, self.path, readonly=True)
                 else:
@@ -337,25 +348,36 @@ class Archive:
             self.db.execute("INSERT OR REPLACE INTO records (hash, document_id) VALUES (?, ?)",
                             (entry.record_hash, document_id))
         decisions = entry.decisions if entry.decisions is not None else [_decision_of(i) for i in doc.items]
+        next_id = self._first_id(day_number(m.date), len(doc.items))
         for item, decision in zip(doc.items, decisions + [None] * (len(doc.items) - len(decisions))):
             decision = decision if isinstance(decision, dict) else None
             c = item.classification
             text = doc.text[item.start:item.end]
             unanimous = decision.get("unanimous") if decision else None
-            item_id = self.db.execute(
-                'INSERT INTO items (document_id, number, title, type, score, case_number, closed, date, year,'
+            item_id, next_id = next_id, next_id + 1
+            self.db.execute(
+                'INSERT INTO items (id, document_id, number, title, type, score, case_number, closed, date, year,'
                 ' body_id, outcome, unanimous, start, "end", page, text)'
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (document_id, item.number, item.title, item.type, c.score if c else None, item.case_number,
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (item_id, document_id, item.number, item.title, item.type, c.score if c else None, item.case_number,
                  bool(item.closed), m.date, year, body_id, decision.get("outcome") if decision else None,
                  None if unanimous is None else bool(unanimous), item.start, item.end,
-                 printed_page(doc, item.start), text)).lastrowid
+                 printed_page(doc, item.start), text))
             self.db.execute("INSERT INTO items_fts (rowid, title, text, title_stem, text_stem) "
                             "VALUES (?, ?, ?, ?, ?)", self._fts_row(item_id, item.title, text))
             self._insert_entities(document_id, item_id, item.entities)
             if decision:
                 self._insert_votes(item_id, decision.get("votes") or [])
         self._insert_entities(document_id, None, doc.entities)
+
+    def _first_id(self, day: int, count: int) -> int:
+        """The first of `count` new item ids on a meeting day (see `ID_SPAN`)."""
+        low, high = day * ID_SPAN, (day + 1) * ID_SPAN - 1
+        last = self.db.execute("SELECT max(id) FROM items WHERE id BETWEEN ? AND ?", (low, high)).fetchone()[0]
+        first = (last or low) + 1
+        if first + count > high:
+            raise ValueError(f"more than {ID_SPAN:,} items on one meeting day")
+        return first
 
     def _insert_entities(self, document_id: int, item_id: int | None, spans: list[Span]) -> None:
         rows = []
@@ -425,64 +447,42 @@ class Archive:
         part of its name where no body has that name; `person`, `place` and
         `org` match names word by word (`Jensen` finds `Jan Prokopek Jensen`);
         `party` is a letter or a party's name; closed items only with
-        `closed=True`.
+        `closed=True`. Text matches are ranked by BM25; where more than
+        `RANKED` items match, the newest `RANKED` of them are ranked.
         """
         check_limit(limit)
-        parsed, f = parse(query, self.stemmer), Filters(**filters)
         with errors(self.path):
-            plan = self._plan(parsed, f)
+            plan = self._plan(query, Filters(**filters))
             if plan is None:
                 return []
-            select, where, args, conds = plan
-            order = _order(parsed, conds)
-            rank = "items_fts.rank" if parsed.match else "NULL"
-            sql = (f"SELECT i.id, d.doc_id, d.source, i.date, d.body, i.number, i.title, i.type, i.score, i.page, "
-                   f"i.closed, i.case_number, i.outcome, {rank}, i.text {select} {where} {order} LIMIT ?")
+            rows = self.db.execute(plan.sql(limit), plan.args(limit)).fetchall()
             hits = []
-            for row in self.db.execute(sql, [*args, limit]).fetchall():
+            for row in rows:
                 hit = Hit(*row[1:10], closed=bool(row[10]), case_number=row[11], outcome=row[12], rank=row[13])
-                if parsed.terms:
-                    hit.snippet = snippet(row[14] or "", parsed.terms, self.stemmer)
-                for cond in conds:
+                if plan.query.terms:
+                    hit.snippet = snippet(row[14] or "", plan.query.terms, self.stemmer)
+                for cond in plan.conditions:
                     if cond.mentions:
-                        sql_m, args_m = cond.mentions
+                        sql, args = cond.mentions
                         hit.entities += [{"label": r[0], "text": r[1], "norm": json.loads(r[2]) if r[2] else None}
-                                         for r in self.db.execute(sql_m, [row[0], *args_m])]
+                                         for r in self.db.execute(sql, [row[0], *args])]
                 hits.append(hit)
             return hits
 
     def facets(self, query: str | None = None, *, top: int = 20, **filters: Any) -> dict[str, Any]:
-        """Counts of the matching items by body, year, type, outcome, act and party
-        (`top` largest of each), and `total`, the number of matching items."""
-        parsed, f = parse(query, self.stemmer), Filters(**filters)
+        """Counts of all the matching items (not only the ranked ones) by body, year,
+        type, outcome, act and party (`top` largest of each), and `total`."""
         empty = {"total": 0, "facets": {name: [] for name in FACETS}}
         with errors(self.path):
-            plan = self._plan(parsed, f)
+            plan = self._plan(query, Filters(**filters))
             if plan is None:
                 return empty
-            select, where, args, _ = plan
             self.db.execute("DROP TABLE IF EXISTS temp.matched")
-            self.db.execute(f"CREATE TEMP TABLE matched AS SELECT i.id AS id {select} {where}", args)
+            self.db.execute(f"CREATE TEMP TABLE matched AS SELECT i.id AS id {plan.source()}", plan.where_args)
             try:
                 total = self.db.execute("SELECT count(*) FROM temp.matched").fetchone()[0]
-                queries = {
-                    "body": "SELECT b.label, count(*) FROM temp.matched m JOIN items i ON i.id = m.id "
-                            "JOIN bodies b ON b.id = i.body_id GROUP BY b.key",
-                    "year": "SELECT i.year, count(*) FROM temp.matched m JOIN items i ON i.id = m.id "
-                            "WHERE i.year IS NOT NULL GROUP BY i.year",
-                    "type": "SELECT i.type, count(*) FROM temp.matched m JOIN items i ON i.id = m.id "
-                            "WHERE i.type IS NOT NULL GROUP BY i.type",
-                    "outcome": "SELECT i.outcome, count(*) FROM temp.matched m JOIN items i ON i.id = m.id "
-                               "WHERE i.outcome IS NOT NULL GROUP BY i.outcome",
-                    "act": "SELECT e.act, count(DISTINCT e.item_id) FROM temp.matched m "
-                           "JOIN entities e ON e.item_id = m.id AND e.label = 'LAW' "
-                           "WHERE e.act IS NOT NULL GROUP BY e.act",
-                    "party": "SELECT e.party, count(DISTINCT e.item_id) FROM temp.matched m "
-                             "JOIN entities e ON e.item_id = m.id AND e.label IN ('PARTY', 'PERSON') "
-                             "WHERE e.party IS NOT NULL GROUP BY e.party",
-                }
                 out = {}
-                for name, sql in queries.items():
+                for name, sql in _FACET_SQL.items():
                     rows = self.db.execute(sql + " ORDER BY 2 DESC, 1 LIMIT ?", (top,)).fetchall()
                     out[name] = [{"value": value, "count": count} for value, count in rows]
             finally:
@@ -491,20 +491,17 @@ class Archive:
 
     def explain(self, query: str | None = None, **filters: Any) -> list[str]:
         """SQLite's plan for a search (EXPLAIN QUERY PLAN), one line per step."""
-        parsed, f = parse(query, self.stemmer), Filters(**filters)
         with errors(self.path):
-            plan = self._plan(parsed, f)
+            plan = self._plan(query, Filters(**filters))
             if plan is None:
                 return []
-            select, where, args, conds = plan
-            order = _order(parsed, conds)
-            rows = self.db.execute(f"EXPLAIN QUERY PLAN SELECT i.id {select} {where} {order} LIMIT 50",
-                                   args).fetchall()
+            rows = self.db.execute("EXPLAIN QUERY PLAN " + plan.sql(50), plan.args(50)).fetchall()
         return [row[-1] for row in rows]
 
-    def _plan(self, parsed: Query, f: Filters):
-        """FROM ... WHERE ... for a query and filters, or None where nothing can match
-        (a body or name the archive does not hold)."""
+    def _plan(self, query: str | None, f: Filters) -> _Plan | None:
+        """The SQL for a query and filters, or None where nothing can match (a body
+        or name the archive does not hold)."""
+        parsed = parse(query, self.stemmer, self._expand)
         body_ids = None
         if f.body is not None:
             body_ids = self._bodies(f.body)
@@ -521,18 +518,29 @@ class Archive:
         conds = conditions(f, body_ids, name_ids)
         where, args = [], []
         if parsed.match:
-            select = "FROM items_fts CROSS JOIN items i ON i.id = items_fts.rowid JOIN documents d ON d.id = i.document_id"
             where.append("items_fts MATCH ?")
             args.append(parsed.match)
-        else:
-            select = "FROM items i JOIN documents d ON d.id = i.document_id"
+            for bound, op in zip(id_bounds(f.date_from, f.date_to), (">=", "<=")):
+                if bound is not None:  # the FTS index reads only the date range's rows
+                    where.append(f"items_fts.rowid {op} ?")
+                    args.append(bound)
         if parsed.exclude:
             where.append("i.id NOT IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
             args.append(parsed.exclude)
         for cond in conds:
             where.append(cond.sql)
             args.extend(cond.args)
-        return select, ("WHERE " + " AND ".join(where) if where else ""), args, conds
+        return _Plan(parsed, conds, where, args)
+
+    def _expand(self, prefix: str) -> list[str]:
+        """The archive's words that start with `prefix` (its FTS vocabulary)."""
+        self.db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.items_vocab USING fts5vocab(main, items_fts, row)")
+        words = [r[0] for r in self.db.execute("SELECT term FROM temp.items_vocab WHERE term >= ? AND term < ? "
+                                                "LIMIT ?", (prefix, prefix + "\U0010ffff", MAX_EXPANSION + 1))]
+        if len(words) > MAX_EXPANSION:
+            raise QueryError(f"{prefix}* stands for more than {MAX_EXPANSION} different words in the archive; "
+                             "write more of the word")
+        return words
 
     def _bodies(self, body: str) -> list[int]:
         key = body_key(body) or body.casefold()
@@ -548,14 +556,52 @@ class Archive:
         return [r[0] for r in self.db.execute(sql, [label, *patterns])]
 
 
-def _order(parsed: Query, conds: list) -> str:
-    if parsed.match:
-        return "ORDER BY items_fts.rank"
-    if any(c.mentions for c in conds):
-        # Driven by the ids a mention or vote filter found: sort those (the `+`
-        # keeps SQLite from walking the date index instead and testing each item).
-        return "ORDER BY +i.date DESC, i.document_id, i.number"
-    return "ORDER BY i.date DESC, i.document_id, i.number"  # walk an index newest first, stop at the limit
+_HIT = ("SELECT i.id, d.doc_id, d.source, i.date, d.body, i.number, i.title, i.type, i.score, i.page, i.closed,"
+        " i.case_number, i.outcome, m.rank, i.text FROM m JOIN items i ON i.id = m.id"
+        " JOIN documents d ON d.id = i.document_id")
+
+_FACET_SQL = {
+    "body": "SELECT b.label, count(*) FROM temp.matched m JOIN items i ON i.id = m.id "
+            "JOIN bodies b ON b.id = i.body_id GROUP BY b.key",
+    "year": "SELECT i.year, count(*) FROM temp.matched m JOIN items i ON i.id = m.id "
+            "WHERE i.year IS NOT NULL GROUP BY i.year",
+    "type": "SELECT i.type, count(*) FROM temp.matched m JOIN items i ON i.id = m.id "
+            "WHERE i.type IS NOT NULL GROUP BY i.type",
+    "outcome": "SELECT i.outcome, count(*) FROM temp.matched m JOIN items i ON i.id = m.id "
+               "WHERE i.outcome IS NOT NULL GROUP BY i.outcome",
+    "act": "SELECT e.act, count(DISTINCT e.item_id) FROM temp.matched m "
+           "JOIN entities e INDEXED BY entities_item ON e.item_id = m.id AND e.label = 'LAW' "
+           "WHERE e.act IS NOT NULL GROUP BY e.act",
+    "party": "SELECT e.party, count(DISTINCT e.item_id) FROM temp.matched m "
+             "JOIN entities e INDEXED BY entities_item ON e.item_id = m.id AND e.label IN ('PARTY', 'PERSON') "
+             "WHERE e.party IS NOT NULL GROUP BY e.party",
+}
+
+
+@dataclass
+class _Plan:
+    """A search as SQL. Text queries: the newest `RANKED` matches that pass the
+    filters (the FTS index read newest first, each item checked), then ranked.
+    Otherwise the newest items that pass, read from an index backwards."""
+
+    query: Query
+    conditions: list
+    where: list[str]
+    where_args: list[Any]
+
+    def source(self) -> str:
+        fts = "FROM items_fts CROSS JOIN items i ON i.id = items_fts.rowid " if self.query.match else "FROM items i "
+        return fts + ("WHERE " + " AND ".join(self.where) if self.where else "")
+
+    def sql(self, limit: int) -> str:
+        if self.query.match:
+            return (f"WITH m AS (SELECT i.id AS id, items_fts.rank AS rank {self.source()} "
+                    f"ORDER BY items_fts.rowid DESC LIMIT {RANKED}) {_HIT} ORDER BY m.rank LIMIT ?")
+        return (f"WITH m AS (SELECT i.id AS id, NULL AS rank {self.source()} ORDER BY i.id DESC LIMIT ?) "
+                f"{_HIT} ORDER BY i.date DESC, i.document_id, i.number")
+
+    def args(self, limit: int) -> list[Any]:
+        return [*self.where_args, limit]
 
 
 def index_records(records_path: str | Path, db: str | Path, *, timeout: float = 60.0) -> IndexSummary:

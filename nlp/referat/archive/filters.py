@@ -30,6 +30,7 @@ POSITIONS = ("for", "imod", "undlod")
 MAX_LIMIT = 1_000_000
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _LEADING_NUMBER = re.compile(r"\d+")
 _NAME_WORD = re.compile(r"[^\W_]+")
 
@@ -79,7 +80,7 @@ def date_bounds(date_from: str | None, date_to: str | None) -> tuple[str | None,
     of 2019."""
     low = _checked_date(date_from, "--from")
     high = _checked_date(date_to, "--to")
-    if low and high and low > high:
+    if low and high and low > high + "\uffff":
         raise QueryError(f"--from {date_from} is after --to {date_to}")
     return low, (high + "\uffff" if high else None)
 
@@ -97,6 +98,26 @@ def _checked_date(value: str | None, option: str) -> str | None:
     if day is not None and not 1 <= day <= calendar.monthrange(year, month)[1]:
         raise QueryError(f"{option} {value!r}: {calendar.month_name[month]} {year} has no day {day}")
     return value
+
+
+ID_SPAN = 10**8
+"""Items per meeting day. An item's id is its meeting day (20230522) times this,
+plus a count: ids sort by date, so newest first is the id index read backwards
+and a date range is an id range, for the items table and the FTS index alike."""
+
+
+def day_number(date: str | None) -> int:
+    """`2023-05-22` -> 20230522; 0 for a missing or unreadable date."""
+    if not date or not _DAY.fullmatch(date[:10]):
+        return 0
+    return int(date[:4] + date[5:7] + date[8:10])
+
+
+def id_bounds(date_from: str | None, date_to: str | None) -> tuple[int | None, int | None]:
+    """The item ids of meetings from `date_from` to `date_to` (bounds as `date_bounds` gives them)."""
+    low = int((date_from.replace("-", "") + "0000")[:8]) * ID_SPAN if date_from else None
+    high = (int((date_to.rstrip("\uffff").replace("-", "") + "9999")[:8]) + 1) * ID_SPAN - 1 if date_to else None
+    return low, high
 
 
 def check_limit(limit: int) -> int:
@@ -157,10 +178,11 @@ def conditions(filters: Filters, body_ids: list[int] | None, name_ids: dict[str,
         out.append(Condition("i.closed = 0", []))
     if f.type:
         out.append(Condition("i.type = ?", [f.type]))
-    if f.date_from:
-        out.append(Condition("i.date >= ?", [f.date_from]))
-    if f.date_to:
-        out.append(Condition("i.date <= ?", [f.date_to]))
+    low, high = id_bounds(f.date_from, f.date_to)
+    if low is not None:
+        out.append(Condition("i.id >= ?", [low]))
+    if high is not None:
+        out.append(Condition("i.id <= ?", [high]))
     if body_ids is not None:
         out.append(Condition(f"i.body_id IN ({_marks(body_ids)})", list(body_ids)))
     if f.outcome:

@@ -22,9 +22,11 @@ reaches FTS5 inside double quotes, so nothing a user types is FTS5 syntax.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from referat.archive.words import Stemmer, word_spans, words
+from referat.archive.words import Stemmer, words
 from referat.errors import InputError
 
 MAX_TERMS = 64
@@ -49,15 +51,23 @@ class QueryError(InputError):
 @dataclass(frozen=True)
 class Term:
     """One searched word or phrase: `stem` (a plain word), `exact` (quoted, or
-    several words), or `prefix` (ending in `*`)."""
+    several words), or `prefix` (ending in `*`; `expansions` are the words of the
+    archive its last word stands for)."""
 
     kind: str
     words: tuple[str, ...]
+    expansions: tuple[str, ...] = ()
 
     def fts(self) -> str:
         if self.kind == "stem":
             return f'{_STEMS} : "{self.words[0]}"'
-        return f'{_EXACT} : "{" ".join(self.words)}"' + (" *" if self.kind == "prefix" else "")
+        if self.kind == "prefix":
+            # Spelled out: FTS5 would merge the rows of every word with the prefix
+            # before reading the first; an OR of words is read newest first and stops.
+            head = " ".join(self.words[:-1])
+            phrases = [f'"{head} {word}"' if head else f'"{word}"' for word in self.expansions or self.words[-1:]]
+            return f"{_EXACT} : ({' OR '.join(phrases)})"
+        return f'{_EXACT} : "{" ".join(self.words)}"'
 
 
 @dataclass(frozen=True)
@@ -93,14 +103,19 @@ class Query:
         return self.match is None and self.exclude is None
 
 
-def parse(text: str | None, stemmer: Stemmer | None = None) -> Query:
-    """Read a query; an empty one (or `*`) matches every item."""
+def parse(text: str | None, stemmer: Stemmer | None = None, expand=None) -> Query:
+    """Read a query; an empty one (or `*`) matches every item. `expand(prefix)`
+    gives the words a prefix stands for (the archive's vocabulary), or raises
+    QueryError where they are too many."""
     text = (text or "").strip()
     if text in ("", "*"):
         return Query(None, None, ())
     if len(text) > MAX_CHARS:
         raise QueryError(f"the query is {len(text)} characters long; at most {MAX_CHARS}")
     tokens = _tokens(text, stemmer or Stemmer())
+    if expand is not None:
+        tokens = [Term(t.kind, t.words, tuple(expand(t.words[-1]))) if isinstance(t, Term) and t.kind == "prefix"
+                  else t for t in tokens]
     terms = sum(1 for t in tokens if isinstance(t, Term))
     if terms > MAX_TERMS:
         raise QueryError(f"the query has {terms} words and phrases; at most {MAX_TERMS}")
@@ -265,50 +280,60 @@ def _fts(node: Node) -> str:
 # --- snippets ---------------------------------------------------------------
 
 
-def snippet(text: str, terms: tuple[Term, ...], stemmer: Stemmer, width: int = 24) -> str | None:
-    """About `width` words of `text` around the most matched terms, each match in
-    [brackets], on one line; None where no term occurs (a match in the title only)."""
-    spans = list(word_spans(text))
-    stems = [stemmer(w) for _, _, w in spans] if any(t.kind == "stem" for t in terms) else []
-    matched: list[tuple[int, int, int]] = []  # (first word, last word, term index)
+def snippet(text: str, terms: tuple[Term, ...], stemmer: Stemmer, width: int = 160) -> str | None:
+    """About `width` characters of `text` around the most matched terms, each match
+    in [brackets], on one line; None where no term occurs (a match in the title only)."""
+    matched: list[tuple[int, int, int]] = []  # (start, end, term index)
     for index, term in enumerate(terms):
-        size = len(term.words)
-        for n in range(len(spans) - size + 1):
-            if _matches(term, spans, stems, n) and len(matched) < _MAX_MATCHES:
-                matched.append((n, n + size - 1, index))
+        for match in _pattern(term).finditer(text):
+            if term.kind != "stem" or stemmer(match.group().lower()) == term.words[0]:
+                matched.append((match.start(), match.end(), index))
+                if len(matched) >= _MAX_MATCHES:
+                    break
     if not matched:
         return None
-    best_start, best_score = 0, -1
-    for first, _, _ in matched:
-        start = max(0, first - width // 4)
-        score = len({t for f, last, t in matched if start <= f and last < start + width})
+    matched.sort()
+    best, best_score = 0, -1
+    for start, _, _ in matched:
+        window = max(0, start - width // 4)
+        score = len({t for s, e, t in matched if window <= s and e <= window + width})
         if score > best_score:
-            best_start, best_score = start, score
-    end = min(len(spans), best_start + width)
-    marks: dict[int, int] = {}
-    for first, last, _ in sorted(matched):
-        if best_start <= first and last < end and not any(f <= first <= l for f, l in marks.items()):
-            marks[first] = last
-    pieces = ["…"] if best_start > 0 else []
-    position = spans[best_start][0]
-    for first, last in sorted(marks.items()):
-        pieces += [text[position:spans[first][0]], "[", text[spans[first][0]:spans[last][1]], "]"]
-        position = spans[last][1]
-    pieces.append(text[position:spans[end - 1][1]])
-    if end < len(spans):
+            best, best_score = window, score
+    begin = _word_start(text, best)
+    end = _word_end(text, min(len(text), best + width))
+    pieces = ["…"] if begin > 0 else []
+    position = begin
+    for start, stop, _ in matched:
+        if start >= position and stop <= end:
+            pieces += [text[position:start], "[", text[start:stop], "]"]
+            position = stop
+    pieces.append(text[position:end])
+    if end < len(text):
         pieces.append(" …")
     return " ".join("".join(pieces).split())
 
 
 _MAX_MATCHES = 1_000
+_WORDCHAR = r"[^\W_]"
 
 
-def _matches(term: Term, spans: list[tuple[int, int, str]], stems: list[str], n: int) -> bool:
-    if term.kind == "stem":
-        return stems[n] == term.words[0]
-    for offset, word in enumerate(term.words):
-        found = spans[n + offset][2]
-        last = offset == len(term.words) - 1
-        if not (found.startswith(word) if last and term.kind == "prefix" else found == word):
-            return False
-    return True
+@lru_cache(maxsize=256)
+def _pattern(term: Term) -> re.Pattern:
+    """Where a term may occur in a text: a stem starts its words, so candidates
+    are words starting with it (checked against the stemmer after)."""
+    escaped = [re.escape(w) for w in term.words]
+    body = r"[\W_]+".join(escaped)
+    tail = _WORDCHAR + "*" if term.kind in ("stem", "prefix") else ""
+    return re.compile(rf"(?<!{_WORDCHAR}){body}{tail}(?!{_WORDCHAR})", re.IGNORECASE)
+
+
+def _word_start(text: str, position: int) -> int:
+    while 0 < position < len(text) and text[position - 1].isalnum():
+        position -= 1
+    return position
+
+
+def _word_end(text: str, position: int) -> int:
+    while position < len(text) and text[position].isalnum():
+        position += 1
+    return position

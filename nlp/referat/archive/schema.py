@@ -2,7 +2,8 @@
 
 One SQLite file. `documents` (one row per indexed record), `items` (the
 searchable unit; meeting date, year and body copied in so that every filter is
-an index on one table), `entities` (every mention, its normalised value spread
+an index on one table; the id starts with the meeting day, so ids sort by
+date and the (type), (body) and (outcome) indexes list items newest first), `entities` (every mention, its normalised value spread
 over columns), `votes` (one row per party or person in a decision's votes),
 `bodies` and `names` (small lookup tables that body, person, place and
 organisation filters search before touching the big ones), `records` (a hash
@@ -65,7 +66,7 @@ CREATE TABLE records (
 ) WITHOUT ROWID;
 CREATE INDEX records_document ON records(document_id);
 CREATE TABLE items (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY,         -- meeting day and a count: 2023052200000001 (filters.ID_SPAN)
     document_id INTEGER NOT NULL REFERENCES documents(id),
     number INTEGER,
     title TEXT,
@@ -84,10 +85,9 @@ CREATE TABLE items (
     text TEXT
 );
 CREATE INDEX items_document ON items(document_id, number);
-CREATE INDEX items_date ON items(date);
-CREATE INDEX items_type ON items(type, date);
-CREATE INDEX items_body ON items(body_id, date);
-CREATE INDEX items_outcome ON items(outcome, date) WHERE outcome IS NOT NULL;
+CREATE INDEX items_type ON items(type);
+CREATE INDEX items_body ON items(body_id);
+CREATE INDEX items_outcome ON items(outcome) WHERE outcome IS NOT NULL;
 CREATE TABLE entities (
     id INTEGER PRIMARY KEY,
     document_id INTEGER NOT NULL REFERENCES documents(id),

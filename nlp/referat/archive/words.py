@@ -17,7 +17,6 @@ text it searches are cut the same way.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import snowballstemmer
 
@@ -53,10 +52,13 @@ class Stemmer:
         """Every word of `text` as its stem, in order, separated by spaces."""
         if not text:
             return ""
-        # Whitespace-separated chunks ("Byrådets,", "18/58627") are cached whole:
-        # splitting on whitespace is several times faster than a word regex.
-        get = self._chunks.get
-        return " ".join(filter(None, [get(chunk) or self._chunk(chunk) for chunk in text.split()]))
+        # Whitespace-separated chunks ("Byrådets,", "18/58627") are looked up whole,
+        # in C (map over dict.get): several times faster than a word regex.
+        chunks = text.split()
+        stems = list(map(self._chunks.get, chunks))
+        if None in stems:
+            stems = [stem if stem is not None else self._chunk(chunk) for stem, chunk in zip(stems, chunks)]
+        return " ".join(filter(None, stems))
 
     def _chunk(self, chunk: str) -> str:
         stems = " ".join(self(word) for word in words(chunk))
@@ -73,9 +75,3 @@ def _bounded(cache: dict[str, str]) -> dict[str, str]:
 def words(text: str) -> list[str]:
     """The lower-case words of `text`."""
     return WORD.findall(text.lower())
-
-
-def word_spans(text: str) -> Iterator[tuple[int, int, str]]:
-    """(start, end, lower-case word) for each word of `text`."""
-    for match in WORD.finditer(text):
-        yield match.start(), match.end(), match.group().lower()
