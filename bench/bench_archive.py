@@ -70,9 +70,9 @@ def greve_records(path: str | None) -> list[dict]:
     return [json.loads(line) for line in open(out, encoding="utf-8") if line.strip()]
 
 
-def documents(templates: list[tuple[Document, list]], count: int, seed: int = 0):
-    """`count` documents made from the templates, each item with a `decision`
-    (ANNOTATION.md §6) where the template has a decision section."""
+def documents(templates: list[tuple[Document, list]], count: int, seed: int = 0, start: int = 0):
+    """Documents `start` to `count` made from the templates, each item with a
+    `decision` (ANNOTATION.md §6) where the template has a decision section."""
     rng = random.Random(seed)
     for n in range(count):
         template, sections = templates[n % len(templates)]
@@ -87,15 +87,16 @@ def documents(templates: list[tuple[Document, list]], count: int, seed: int = 0)
             item.decision = None
             if decision is None:
                 continue
-            start, end = decision
+            begin, end = decision
             votes = []
             if rng.random() < 0.1:
                 votes = [{"position": "imod", "parties": [rng.choice(PARTIES)], "persons": [], "count": None,
-                          "start": start, "end": end}]
-            item.decision = {"text": doc.text[start:end], "start": start, "end": end,
+                          "start": begin, "end": end}]
+            item.decision = {"text": doc.text[begin:end], "start": begin, "end": end,
                              "outcome": rng.choice(OUTCOMES), "unanimous": not votes, "votes": votes,
                              "evidence": []}
-        yield doc
+        if n >= start:
+            yield doc
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -110,6 +111,8 @@ def main() -> None:
     parser.add_argument("--db", help="where to build the archive (default: a temporary file, removed after)")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--reindex", type=int, default=2_000)
+    parser.add_argument("--resume", action="store_true",
+                        help="--db holds part of the archive from an interrupted run: index the rest")
     args = parser.parse_args()
 
     records = greve_records(args.records)
@@ -135,16 +138,22 @@ def main() -> None:
     def progress(docs):
         for n, doc in enumerate(docs, 1):
             yield doc
-            if n % 10_000 == 0:
+            if n % 5_000 == 0:
                 elapsed = time.perf_counter() - started
-                print(f"  {n:,} documents in {elapsed:,.0f} s ({n / elapsed:,.0f} documents/s)", flush=True)
+                print(f"  {done + n:,} documents; {n:,} in {elapsed:,.0f} s ({n / elapsed:,.1f} documents/s, "
+                      f"load average {os.getloadavg()[0]:.1f})", flush=True)
 
+    if db.exists() and not args.resume:
+        sys.exit(f"bench_archive: {db} exists; remove it or give --resume")
+    cpu = time.process_time()
     with Archive(db) as archive:
-        summary = archive.index(progress(documents(templates, args.docs)), batch=500)
+        done = archive.counts()["documents"]
+        summary = archive.index(progress(documents(templates, args.docs, start=done)), batch=500)
         counts = archive.counts()
-    index_s = time.perf_counter() - started
+    index_s, cpu = time.perf_counter() - started, time.process_time() - cpu
     size = sum(p.stat().st_size for p in db.parent.glob(db.name + "*"))
-    print(f"indexed {summary.added:,} documents in {index_s:,.0f} s ({summary.added / index_s:,.0f} documents/s)")
+    print(f"indexed {summary.added:,} documents in {index_s:,.0f} s, {cpu:,.0f} s of CPU "
+          f"({summary.added / max(index_s, 1e-9):,.1f} documents/s; {done:,} were there before)")
     print(f"database: {size / 1e9:.2f} GB; rows: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
 
     latencies: list[float] = []

@@ -14,9 +14,10 @@ words (`18/58627`) is a phrase. A query that cannot be read — an unclosed
 quote or parenthesis, an operator without a word on each side — is a
 `QueryError` that says what is wrong, never an empty result.
 
-Each term becomes a column filter on the index `items_fts`: plain words
-search the stem columns (`title_stem`, `text_stem`), quoted words, phrases
-and prefixes the columns of words as printed (`title`, `text`). Every word
+Each term becomes a column filter on the index `items_fts`: a plain word is
+its stem, searched in the words as printed (`title`, `text`) and in the stems
+of the words a stem changes (`title_stem`, `text_stem`); quoted words,
+phrases and prefixes search the words as printed only. Every word
 reaches FTS5 inside double quotes, so nothing a user types is FTS5 syntax.
 """
 
@@ -38,7 +39,7 @@ MIN_PREFIX = 3
 
 _OPERATORS = {"OR": "OR", "ELLER": "OR", "AND": "AND", "OG": "AND", "NOT": "NOT", "IKKE": "NOT"}
 _EXACT = "{title text}"
-_STEMS = "{title_stem text_stem}"
+_STEMS = "{title text title_stem text_stem}"  # a word that is its own stem is only in the first two
 
 
 class QueryError(InputError):
@@ -286,7 +287,8 @@ def snippet(text: str, terms: tuple[Term, ...], stemmer: Stemmer, width: int = 1
     matched: list[tuple[int, int, int]] = []  # (start, end, term index)
     for index, term in enumerate(terms):
         for match in _pattern(term).finditer(text):
-            if term.kind != "stem" or stemmer(match.group().lower()) == term.words[0]:
+            word = match.group().lower()
+            if term.kind != "stem" or word == term.words[0] or stemmer(word) == term.words[0]:
                 matched.append((match.start(), match.end(), index))
                 if len(matched) >= _MAX_MATCHES:
                     break

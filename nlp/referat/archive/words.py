@@ -1,8 +1,9 @@
 """Danish words as the archive's full-text index holds them: exact forms and stems.
 
-The index keeps every item's words twice: as printed (lower-cased, FTS5's
+The index keeps every item's words as printed (lower-cased, FTS5's
 `unicode61` tokenizer does that) for phrases, prefixes and quoted words, and
-as stems for plain words, so that `bevilling` finds `bevillingen`,
+beside them the stems of the words a stem changes; a plain word is searched
+as its stem in both, so that `bevilling` finds `bevillingen`,
 `bevillinger` and `bevillingernes`. Stems are Snowball's Danish stemmer, the
 one Lucene's Danish analyzer (and so the OpenSearch export) uses, with its
 known slips: `budget` → `budg` but `budgettet` → `budget`, `godkende` →
@@ -49,7 +50,10 @@ class Stemmer:
         return stem
 
     def text(self, text: str | None) -> str:
-        """Every word of `text` as its stem, in order, separated by spaces."""
+        """The stems of the words of `text` that a stem changes (`bevillingen` →
+        `bevilling`; `bevilling` itself is left out), in order, separated by
+        spaces. A plain word is searched in the words as printed and in these
+        stems together, so the index holds each unchanged word once."""
         if not text:
             return ""
         # Whitespace-separated chunks ("Byrådets,", "18/58627") are looked up whole,
@@ -61,7 +65,7 @@ class Stemmer:
         return " ".join(filter(None, stems))
 
     def _chunk(self, chunk: str) -> str:
-        stems = " ".join(self(word) for word in words(chunk))
+        stems = " ".join(stem for word in words(chunk) if (stem := self(word)) != word)
         _bounded(self._chunks)[chunk] = stems
         return stems
 
