@@ -1,19 +1,22 @@
 """The archive at scale: index 100,000 documents, then time ten typical questions.
 
-The documents are the Greve meetings (../shared/corpora/greve, run through
-the pipeline once, or `--records` with that output) copied with new content
-hashes, sources, meeting dates (2007-2025) and bodies (the real ones and
-councils printed as `Byråd 2018-2021`, `Kommunalbestyrelsen`, ...). Every
-decision section gets a synthetic decision object (outcome, and for one in
-ten items a party voting against), so that the outcome and vote filters have
-rows to find; the text, items and mentions are Greve's.
+The documents are made from the Greve meetings (../shared/corpora/greve, run
+through the pipeline once, or `--records` with that output): each is a
+meeting's header and a run of 1 to `--items` of its agenda items (a short
+committee meeting; Greve's portal meetings hold 15 items and 64,000
+characters, which makes 100,000 of them 6 GB of text), with a new content
+hash, source, meeting date (2007-2025) and body (the real ones and councils
+printed as `Byråd 2018-2021`, `Kommunalbestyrelsen`, ...). Every decision
+section gets a synthetic decision object (outcome, and for one in ten items a
+party voting against), so that the outcome and vote filters have rows to
+find; the text, items and mentions are Greve's.
 
 Prints: index time and rate, database size, rows per table; for each of ten
 queries its median and 95th-percentile latency over `--runs` runs (after one
 warm-up) and SQLite's plan; facet latency; the time to skip an unchanged
 re-index of `--reindex` records.
 
-    .venv/bin/python bench/bench_archive.py [--docs 100000] [--records greve.jsonl] [--db PATH]
+    .venv/bin/python bench/bench_archive.py [--docs 100000] [--items 4] [--records greve.jsonl] [--db PATH]
 """
 
 from __future__ import annotations
@@ -70,7 +73,8 @@ def greve_records(path: str | None) -> list[dict]:
     return [json.loads(line) for line in open(out, encoding="utf-8") if line.strip()]
 
 
-def documents(templates: list[tuple[Document, list]], count: int, seed: int = 0, start: int = 0):
+def documents(templates: list[tuple[Document, list]], count: int, seed: int = 0, start: int = 0,
+              most_items: int = 0):
     """Documents `start` to `count` made from the templates, each item with a
     `decision` (ANNOTATION.md §6) where the template has a decision section."""
     rng = random.Random(seed)
@@ -82,8 +86,12 @@ def documents(templates: list[tuple[Document, list]], count: int, seed: int = 0,
         doc.meeting = copy.copy(template.meeting)
         doc.meeting.date = f"{rng.randint(2007, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
         doc.meeting.body = rng.choice(BODIES) if rng.random() < 0.6 else template.meeting.body
-        doc.items = [copy.copy(item) for item in template.items]
-        for item, decision in zip(doc.items, sections):
+        first, size = 0, len(template.items)
+        if most_items:
+            size = min(size, rng.randint(1, most_items))
+            first = rng.randint(0, len(template.items) - size)
+        doc.items = [copy.copy(item) for item in template.items[first:first + size]]
+        for item, decision in zip(doc.items, sections[first:first + size]):
             item.decision = None
             if decision is None:
                 continue
@@ -109,6 +117,7 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--records", help="the Greve meetings as referat records (else processed here)")
     parser.add_argument("--db", help="where to build the archive (default: a temporary file, removed after)")
+    parser.add_argument("--items", type=int, default=4, help="items per document: 1 to this many (0: all)")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--reindex", type=int, default=2_000)
     parser.add_argument("--resume", action="store_true",
@@ -148,13 +157,15 @@ def main() -> None:
     cpu = time.process_time()
     with Archive(db) as archive:
         done = archive.counts()["documents"]
-        summary = archive.index(progress(documents(templates, args.docs, start=done)), batch=500)
+        summary = archive.index(progress(documents(templates, args.docs, start=done, most_items=args.items)), batch=500)
         counts = archive.counts()
+        characters = archive.db.execute("SELECT sum(length(text)) FROM items").fetchone()[0] or 0
     index_s, cpu = time.perf_counter() - started, time.process_time() - cpu
     size = sum(p.stat().st_size for p in db.parent.glob(db.name + "*"))
     print(f"indexed {summary.added:,} documents in {index_s:,.0f} s, {cpu:,.0f} s of CPU "
           f"({summary.added / max(index_s, 1e-9):,.1f} documents/s; {done:,} were there before)")
-    print(f"database: {size / 1e9:.2f} GB; rows: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    print(f"database: {size / 1e9:.2f} GB; rows: " + ", ".join(f"{k} {v:,}" for k, v in counts.items())
+          + f"; item text {characters / 1e6:,.0f} M characters")
 
     latencies: list[float] = []
     print(f"\n{'query':<34} {'hits':>5} {'median ms':>10} {'p95 ms':>8}")
@@ -181,7 +192,7 @@ def main() -> None:
     if args.reindex:
         records_file = db.parent / "reindex.jsonl"
         with open(records_file, "w", encoding="utf-8") as f:
-            for doc in documents(templates, args.reindex, seed=1):
+            for doc in documents(templates, args.reindex, seed=1, most_items=args.items):
                 f.write(json.dumps(doc.to_dict(), ensure_ascii=False) + "\n")
         with Archive(db) as archive:
             t = time.perf_counter()

@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -161,9 +162,10 @@ class Archive:
     # --- opening and closing -------------------------------------------------
 
     def _prepare(self) -> None:
+        made = check(self.db, self.path, readonly=False)  # before anything is written to the file
         self.db.execute("PRAGMA journal_mode = WAL")  # searches go on while an indexer writes
         self.db.execute("PRAGMA synchronous = NORMAL")
-        if not check(self.db, self.path, readonly=False):
+        if not made:
             self.db.execute("BEGIN IMMEDIATE")
             try:
                 if not check(self.db, self.path, readonly=False):  # another indexer may have won
@@ -231,6 +233,7 @@ class Archive:
         that is not a document record is named in `failed`, error records in `skipped`."""
         summary = IndexSummary()
         self._index(self._entries(Path(path), summary), summary, batch)
+        summary.failed.sort(key=_line_number)  # bad JSON is found on reading, bad values on writing
         return summary
 
     def _index(self, entries: Iterable[_Entry], summary: IndexSummary, batch: int) -> None:
@@ -266,7 +269,7 @@ class Archive:
                     summary.failed.append(f"{where}: not UTF-8")
                     continue
                 except json.JSONDecodeError as err:
-                    truncated = " (truncated?)" if err.pos >= len(line) - 1 else ""
+                    truncated = " (truncated?)" if line.startswith(b"{") and not line.endswith(b"}") else ""
                     summary.failed.append(f"{where}: not JSON{truncated}: {err.msg}")
                     continue
                 except RecursionError:
@@ -572,9 +575,12 @@ _FACET_SQL = {
     "act": "SELECT e.act, count(DISTINCT e.item_id) FROM temp.matched m "
            "JOIN entities e INDEXED BY entities_item ON e.item_id = m.id AND e.label = 'LAW' "
            "WHERE e.act IS NOT NULL GROUP BY e.act",
-    "party": "SELECT e.party, count(DISTINCT e.item_id) FROM temp.matched m "
-             "JOIN entities e INDEXED BY entities_item ON e.item_id = m.id AND e.label IN ('PARTY', 'PERSON') "
-             "WHERE e.party IS NOT NULL GROUP BY e.party",
+    # parties named in the items or voting in their decisions
+    "party": "SELECT party, count(DISTINCT item_id) FROM ("
+             "SELECT e.item_id, e.party FROM temp.matched m JOIN entities e INDEXED BY entities_item "
+             "ON e.item_id = m.id AND e.label IN ('PARTY', 'PERSON') WHERE e.party IS NOT NULL UNION ALL "
+             "SELECT v.item_id, v.party FROM temp.matched m JOIN votes v INDEXED BY votes_item "
+             "ON v.item_id = m.id WHERE v.party IS NOT NULL) GROUP BY party",
 }
 
 
@@ -641,6 +647,11 @@ def _record_problem(record: Any) -> str | None:
     if missing:
         return f"not a referat document record (no {missing[0]!r}); expected the output of `referat process`"
     return None
+
+
+def _line_number(failure: str) -> int:
+    match = re.search(r": line (\d+): ", failure)
+    return int(match.group(1)) if match else 0
 
 
 def _reason(err: Exception) -> str:
