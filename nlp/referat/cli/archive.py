@@ -58,6 +58,8 @@ def index(
                                  "a document indexed again is replaced."),
     datasette: bool = typer.Option(True, "--datasette/--no-datasette",
                                    help="Write ARCHIVE.metadata.json beside the archive for Datasette."),
+    wait: float = typer.Option(60.0, "--wait", metavar="SECONDS", min=0,
+                               help="How long to wait while another process writes to the archive."),
 ) -> None:
     """Add records to a searchable SQLite archive (Danish full-text search over items).
 
@@ -68,17 +70,17 @@ def index(
     """
     from referat.archive import Archive, IndexSummary
     from referat.archive.datasette import write_metadata
-    from referat.errors import InputError
+    from referat.archive.query import QueryError
 
-    for path in records:
+    for path in records:  # every input checked before any work: a usage error, exit 2
         if not path.is_file():
-            _fail(InputError("no such file" if not path.exists() else "is not a file", path=str(path)))
+            _fail(QueryError("no such file" if not path.exists() else "is not a file", path=str(path)))
         if db.exists() and path.resolve() == db.resolve():
-            _fail(InputError("is the archive itself; give the records `referat process` wrote",
+            _fail(QueryError("is the archive itself; give the records `referat process` wrote",
                              path=str(path)))
     total = IndexSummary()
     try:
-        with Archive(db) as archive:
+        with Archive(db, timeout=wait) as archive:
             for path in records:
                 summary = archive.index_records(path)
                 total.added += summary.added
