@@ -421,11 +421,11 @@ class Archive:
                             " VALUES (?, ?, ?, ?, ?, ?)", rows)
 
     def _body_id(self, name: str | None) -> int | None:
-        if not name:
+        key = body_key(name)
+        if key is None:
             return None
-        return self._lookup(("BODY", name), "SELECT id FROM bodies WHERE name = ?", (name,),
-                            "INSERT INTO bodies (name, key, label) VALUES (?, ?, ?)",
-                            (name, body_key(name) or name.casefold(), body_label(name, body_key(name) or "")))
+        return self._lookup(("BODY", key), "SELECT id FROM bodies WHERE key = ?", (key,),
+                            "INSERT INTO bodies (key, label) VALUES (?, ?)", (key, body_label(name, key)))
 
     def _name_id(self, label: str, name: str) -> int:
         return self._lookup((label, name), "SELECT id FROM names WHERE label = ? AND name = ?", (label, name),
@@ -565,7 +565,7 @@ _HIT = ("SELECT i.id, d.doc_id, d.source, i.date, d.body, i.number, i.title, i.t
 
 _FACET_SQL = {
     "body": "SELECT b.label, count(*) FROM temp.matched m JOIN items i ON i.id = m.id "
-            "JOIN bodies b ON b.id = i.body_id GROUP BY b.key",
+            "JOIN bodies b ON b.id = i.body_id GROUP BY b.id",
     "year": "SELECT i.year, count(*) FROM temp.matched m JOIN items i ON i.id = m.id "
             "WHERE i.year IS NOT NULL GROUP BY i.year",
     "type": "SELECT i.type, count(*) FROM temp.matched m JOIN items i ON i.id = m.id "

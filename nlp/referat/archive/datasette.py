@@ -51,15 +51,15 @@ QUERIES: dict[str, dict[str, str]] = {
     },
     "stemmer": {
         "title": "Punkter hvor et parti stemte for, imod eller undlod",
-        "description": "party: the party letter (Ø, V, A, ...); position: for, imod or undlod.",
-        "sql": f"SELECT {_ITEM} WHERE i.id IN (SELECT item_id FROM votes WHERE party = upper(:party) "
+        "description": "party: the party letter in capitals (Ø, V, A, UP, ...); position: for, imod or undlod.",
+        "sql": f"SELECT {_ITEM} WHERE i.id IN (SELECT item_id FROM votes WHERE party = :party "
                "AND position = :position) ORDER BY i.date DESC LIMIT 500",
     },
     "udfald_pr_aar": {
         "title": "Beslutningernes udfald pr. år og udvalg",
         "sql": "SELECT i.year, b.label AS body, i.outcome, count(*) AS items FROM items i "
                "LEFT JOIN bodies b ON b.id = i.body_id WHERE i.outcome IS NOT NULL "
-               "GROUP BY i.year, b.key, i.outcome ORDER BY i.year DESC, items DESC",
+               "GROUP BY i.year, b.id, i.outcome ORDER BY i.year DESC, items DESC",
     },
 }
 
@@ -110,8 +110,9 @@ def metadata(database: str) -> dict[str, Any]:
                     "facets": ["position", "party"],
                     "description": "One row per party or person in a decision's votes.",
                 },
-                "bodies": {"label_column": "label", "description": "The bodies that met, as printed, "
-                                                                   "with the key --body matches."},
+                "bodies": {"label_column": "label", "description": "The bodies that met, one row for all "
+                                                                   "the names each is printed with; --body "
+                                                                   "matches the key."},
                 "names": {"label_column": "name", "description": "Persons, organisations and places."},
                 "records": {"hidden": True},
                 "meta": {"hidden": True},

@@ -34,12 +34,10 @@ TABLES = ("meta", "bodies", "names", "documents", "records", "items", "entities"
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
 CREATE TABLE bodies (
-    id INTEGER PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE,      -- as printed: "Byråd 2022-2025"
-    key TEXT NOT NULL,              -- what --body matches: "byrådet"
-    label TEXT NOT NULL             -- what a facet shows
+    id INTEGER PRIMARY KEY,         -- one row per body, whatever its printed names
+    key TEXT NOT NULL UNIQUE,       -- what --body matches: "byrådet" for "Byråd 2022-2025"
+    label TEXT NOT NULL             -- what a facet shows: "Byrådet / Kommunalbestyrelsen"
 );
-CREATE INDEX bodies_key ON bodies(key);
 CREATE TABLE names (
     id INTEGER PRIMARY KEY,
     label TEXT NOT NULL,            -- PERSON, ORG, LOC, COMMITTEE, ...
@@ -53,7 +51,7 @@ CREATE TABLE documents (
     doc_id TEXT NOT NULL,
     source TEXT NOT NULL,
     format TEXT,
-    body TEXT,
+    body TEXT,                      -- as printed: "Byråd 2022-2025"
     body_id INTEGER REFERENCES bodies(id),
     date TEXT,
     municipality TEXT,
