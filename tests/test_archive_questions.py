@@ -117,3 +117,63 @@ def test_at_least_twenty_questions():
 
 
 # --- the Greve meetings (../shared) --------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def greve(greve_files, tmp_path_factory):
+    """The 288 Greve meetings through the pipeline (two workers), indexed."""
+    from referat.batch import Batch, BatchConfig
+
+    folder = tmp_path_factory.mktemp("greve")
+    out = folder / "greve.jsonl"
+    summary = Batch(greve_files, out, BatchConfig(workers=2)).run()
+    assert summary.failed == 0
+    with Archive(folder / "archive.sqlite") as db:
+        assert db.index_records(out).added == len(greve_files)
+    with Archive(folder / "archive.sqlite", readonly=True) as db:
+        yield db
+
+
+def _g(name: str, number: int) -> tuple[str, int]:
+    return f"greve-{name}.json", number
+
+
+# Found with regular expressions over the portal JSON itself (titles and the
+# HTML of every field), not with referat.
+GREVE_QUESTIONS = [
+    ("Skybrud i alle bøjninger", "skybrud", {},
+     [_g("byraad-2022-2025-2022-09-05", 19), _g("klima-teknik-og-miljoeudvalget-2022-06-02", 3),
+      _g("klima-teknik-og-miljoeudvalget-2022-08-18", 2), _g("klima-teknik-og-miljoeudvalget-2022-11-17", 2),
+      _g("klima-teknik-og-miljoeudvalget-2022-11-17", 19), _g("klima-teknik-og-miljoeudvalget-2023-08-17", 30),
+      _g("oekonomiudvalget-2022-06-13", 15), _g("oekonomiudvalget-2022-08-29", 17),
+      _g("plan-og-tryghedsudvalget-2024-08-13", 11), _g("sundheds-og-omsorgsudvalget-2024-03-18", 2)]),
+    ("Vinterbadere, vinterbadeklubber: ord der begynder med vinterbad", "vinterbad*", {},
+     [_g("byraad-2022-2025-2022-06-20", 33), _g("byraad-2022-2025-2023-03-06", 19),
+      _g("klima-teknik-og-miljoeudvalget-2023-01-16", 10), _g("klima-teknik-og-miljoeudvalget-2023-02-09", 14),
+      _g("oekonomiudvalget-2022-06-13", 25), _g("oekonomiudvalget-2023-02-27", 11),
+      _g("plan-og-tryghedsudvalget-2022-05-31", 5), _g("plan-og-tryghedsudvalget-2023-01-10", 3),
+      _g("plan-og-tryghedsudvalget-2023-02-07", 3)]),
+    ("Letbanen i byrådet (Byråd 2022-2025)", "letbane", {"body": "byrådet"},
+     [_g("byraad-2022-2025-2023-06-19", 14), _g("byraad-2022-2025-2023-09-04", 24),
+      _g("byraad-2022-2025-2024-06-26", 28), _g("byraad-2022-2025-2024-09-04", 12),
+      _g("byraad-2022-2025-2024-10-02", 11)]),
+    ("Solcelleanlæg i 2024", "solcelleanlæg", {"date_from": "2024", "date_to": "2024"},
+     [_g("byraad-2022-2025-2024-01-29", 29), _g("byraad-2022-2025-2024-06-26", 20),
+      _g("byraad-2022-2025-2024-11-13", 19), _g("klima-teknik-og-miljoeudvalget-2024-05-30", 7),
+      _g("klima-teknik-og-miljoeudvalget-2024-10-10", 5), _g("oekonomiudvalget-2024-01-24", 22),
+      _g("oekonomiudvalget-2024-06-12", 17), _g("oekonomiudvalget-2024-10-30", 15),
+      _g("plan-og-tryghedsudvalget-2024-01-16", 5)]),
+    ("Køge Bugt Strandpark i Kultur- og Fritidsudvalget (frase)", '"Køge Bugt Strandpark"',
+     {"body": "kultur- og fritidsudvalget"},
+     [_g("kultur-og-fritidsudvalget-2022-06-01", 7), _g("kultur-og-fritidsudvalget-2023-02-08", 7),
+      _g("kultur-og-fritidsudvalget-2023-03-15", 2), _g("kultur-og-fritidsudvalget-2023-04-26", 9),
+      _g("kultur-og-fritidsudvalget-2023-11-15", 3)]),
+]
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+@pytest.mark.parametrize("question, query, filters, expected", GREVE_QUESTIONS, ids=[q[0] for q in GREVE_QUESTIONS])
+def test_greve_question(greve, question, query, filters, expected):
+    hits = greve.search(query, limit=1000, **filters)
+    assert sorted((Path(h.source).name, h.number) for h in hits) == sorted(expected), question
