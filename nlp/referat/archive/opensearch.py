@@ -108,8 +108,8 @@ def items(db) -> Iterator[tuple[str, dict[str, Any]]]:
                 "SELECT label, act, section, section_number, subsection, value, name, party FROM entities"
                 " WHERE item_id = ? ORDER BY start", (item_id,)):
             if label == "LAW":
-                item["laws"].append({"act": act, "section": section, "section_number": number_,
-                                     "subsection": subsection})
+                item["laws"].append(_present({"act": act, "section": section, "section_number": number_,
+                                              "subsection": subsection}))
                 if act:
                     _add(item["acts"], act)
             elif label == "AMOUNT" and value is not None:
@@ -118,11 +118,11 @@ def items(db) -> Iterator[tuple[str, dict[str, Any]]]:
                 _add(item[lists[label]], name)
             if party and label in ("PARTY", "PERSON"):
                 _add(item["parties"], party)
-        item["votes"] = [{"position": p, "party": party, "person": person, "count": count}
+        item["votes"] = [_present({"position": p, "party": party, "person": person, "count": count})
                          for p, party, person, count in db.execute(
                              "SELECT position, party, person, count FROM votes WHERE item_id = ? ORDER BY id",
                              (item_id,))]
-        yield f"{doc_id}-{start}", {k: v for k, v in item.items() if v is not None}
+        yield f"{doc_id}-{start}", _present(item)
 
 
 def write_bulk(db, out: IO[str], index: str = INDEX) -> int:
@@ -133,6 +133,11 @@ def write_bulk(db, out: IO[str], index: str = INDEX) -> int:
         out.write(json.dumps(item, ensure_ascii=False) + "\n")
         count += 1
     return count
+
+
+def _present(values: dict[str, Any]) -> dict[str, Any]:
+    """Without the fields that have no value (a missing field is how the engines say null)."""
+    return {k: v for k, v in values.items() if v is not None}
 
 
 def _add(values: list, value: Any) -> None:
