@@ -136,6 +136,21 @@ def test_a_killed_run_leaves_whole_documents(tmp_path):
         assert db.db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
+def test_stems_of_another_stemmer_are_rebuilt(tmp_path):
+    """A contentless index can only delete the stems it was given: an archive made
+    with another stemmer is re-stemmed before anything is replaced in it."""
+    path = tmp_path / "archive.sqlite"
+    with Archive(path) as db:
+        db.index(sample())
+        db.db.execute("UPDATE meta SET value = 'snowball-danish/older' WHERE key = 'stemmer'")
+    with Archive(path) as db:
+        db.index(sample())  # replaces both documents: deletes their stems
+        db.db.execute("INSERT INTO items_fts (items_fts) VALUES ('integrity-check')")
+        assert db.db.execute("SELECT value FROM meta WHERE key = 'stemmer'").fetchone()[0].startswith(
+            "snowball-danish/snowballstemmer-")
+        assert found(db.search("sanktion")) == [("ballerup-byraad-2016-05-23.pdf", 1)]
+
+
 def _index_in_process(args):
     path, records_file = args
     summary = index_records(records_file, path, timeout=120)

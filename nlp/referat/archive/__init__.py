@@ -190,7 +190,7 @@ class Archive:
         self.db.execute("BEGIN IMMEDIATE")
         try:
             self.db.execute("INSERT INTO items_fts (items_fts) VALUES ('delete-all')")
-            for row in self.db.execute("SELECT id, title, text FROM items").fetchall():
+            for row in self.db.execute("SELECT id, title, text FROM items"):  # streamed, not held
                 self.db.execute("INSERT INTO items_fts (rowid, title, text, title_stem, text_stem) "
                                 "VALUES (?, ?, ?, ?, ?)", self._fts_row(*row))
             self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('stemmer', ?)", (stemmer_id(),))
@@ -203,6 +203,7 @@ class Archive:
         if not self.readonly:
             try:  # a single file again once nobody writes; another indexer or reader keeps WAL on
                 self.db.execute("PRAGMA busy_timeout = 50")
+                self.db.execute("PRAGMA analysis_limit = 1000")  # statistics from a sample: quick at any size
                 self.db.execute("PRAGMA optimize")
                 self.db.execute("PRAGMA journal_mode = DELETE")
             except sqlite3.Error:

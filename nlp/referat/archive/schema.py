@@ -172,8 +172,7 @@ def connect(path: Path, *, readonly: bool, timeout: float) -> sqlite3.Connection
     # `#`, `?` and `%` in a file name are the file name's.
     uri = path.resolve().as_uri() + ("?mode=ro" if readonly else "?mode=rwc")
     with errors(path):
-        db = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None,
-                             check_same_thread=False)
+        db = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
     return db
 
 
