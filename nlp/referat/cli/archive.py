@@ -153,6 +153,7 @@ def search(
     """Search the archive: items matching the words and every filter given,
     best match first (newest first without words).
 
+    \b
     Examples:
       referat search bevilling --db archive.sqlite --body byrådet --from 2019
       referat search '"taget til efterretning" -budget' --db archive.sqlite
