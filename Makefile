@@ -55,6 +55,7 @@ bench: setup
 	$(BIN)/python bench/bench_pdf.py
 	$(BIN)/python bench/bench_batch.py
 	$(BIN)/python bench/bench_ocr.py
+	$(BIN)/python bench/bench_archive.py
 
 clean:
 	rm -rf out .pytest_cache test-artifacts
