@@ -62,7 +62,15 @@ _ATTENDANCE_CUES = ("mødedeltagere", "deltagere", "tilstede", "til stede", "fra
                     "deltog ikke", "deltog")
 # "(V)", and "(UP-1)" where a local list numbers its candidates
 _PAREN_CODE = re.compile(rf"\((?P<code>[{_UP}]{{1,3}})(?:-\d)?\)")
-_PAREN_AFTER = re.compile(rf"{_SP}*\((?P<code>[{_UP}]{{1,3}})(?:-\d)?\)")
+_PAREN_AFTER = re.compile(rf"{_SP}*,?{_SP}*\((?P<code>[{_UP}]{{1,3}})(?:-\d)?\)")
+# "(A+V+C)", "(A, V, C, R, O)": several parties in one bracket
+_PAREN_GROUP = re.compile(rf"\((?P<codes>[{_UP}]{{1,3}}(?:{_SP}*[+,/]{_SP}*[{_UP}]{{1,3}})+)\)")
+_GROUP_CODE = re.compile(rf"[{_UP}]{{1,3}}")
+# "(Siumut)", "(Inuit Ataqatigiit)", "(Venstre)": a party's name in brackets
+_PAREN_NAME = re.compile(rf"\((?P<name>[{_UP}][{_LOW}ðþ]+(?:{_SP}[{_UP}][{_LOW}ðþ]+){{0,2}})\)")
+_PAREN_NAME_AFTER = re.compile(rf"{_SP}*,?{_SP}*{_PAREN_NAME.pattern}")
+# a table flattened to text: "Lars Thomsen<TAB>A<TAB>Formand" (or columns of spaces)
+_CELL_CODE_AFTER = re.compile(rf"(?:\t|{_SP}{{2,}})(?P<code>[{_UP}]{{1,3}})(?=[ \t\u00a0]*(?:\t|  |\n|$))")
 _COORDINATOR = rf"(?:{_SP}*,{_SP}*|{_SP}+(?:og|OG|samt|SAMT|eller){_SP}+|{_SP}*\+{_SP}*)"
 _COORDINATED_BEFORE = re.compile(rf"\([{_UP}]{{1,3}}\){_COORDINATOR}$")
 _COORDINATED_AFTER = re.compile(rf"{_COORDINATOR}\([{_UP}]{{1,3}}\)")
@@ -209,9 +217,12 @@ class _PersonFinder:
                                                           in _ATTENDANCE_CUES)
 
     def party_after(self, offset: int) -> bool:
-        """A known party code in brackets follows ("(V)"; not "(BPA)", an abbreviation)."""
+        """A known party follows: "(V)", ", (V)", "(Siumut)" (not "(BPA)", an abbreviation)."""
         m = _PAREN_AFTER.match(self.text, offset)
-        return bool(m) and m.group("code") in self.g.party_codes
+        if m:
+            return m.group("code") in self.g.party_codes
+        m = _PAREN_NAME_AFTER.match(self.text, offset)
+        return bool(m) and m.group("name") in self.g.party_by_name
 
     def runs(self) -> list[tuple[int, int]]:
         """Names in the runs of capitalised words."""
@@ -341,23 +352,46 @@ def find_persons(text: str, context: DocumentContext | None = None) -> list[Span
     extra = finder.list_members([(p.start, p.end) for p in persons])
     persons = without_overlaps(persons + [make_span(text, "PERSON", s, e, None, SOURCE) for s, e in extra])
     parties = find_parties(text, context, persons)
-    letter_after = {p.norm["after"]: p.norm["letter"] for p in parties if p.norm.get("after") is not None}
+    party_after = {p.norm["after"]: _as_printed(p) for p in parties if p.norm.get("after") is not None}
     for person in persons:
-        person.norm = {"name": squash(person.text), "party": letter_after.get(person.end)}
+        person.norm = {"name": squash(person.text), "party": party_after.get(person.end)}
     for party in parties:
         party.norm.pop("after", None)
     return without_overlaps(persons + parties)
 
 
+def _as_printed(party: Span) -> str:
+    """A member's party as the minutes print it: the code ("SF", "UP"), or the letter of a name."""
+    return party.text if party.text.isupper() else party.norm["letter"]
+
+
+def _person_end_before(text: str, start: int) -> int:
+    """Where a name before `start` would end: spaces and one comma ("Name, (A)") skipped."""
+    end = start
+    while end > max(0, start - 60) and text[end - 1] in " \u00a0":
+        end -= 1
+    if end and text[end - 1] == ",":
+        end -= 1
+        while end > max(0, start - 60) and text[end - 1] in " \u00a0":
+            end -= 1
+    return end
+
+
 def find_parties(text: str, context: DocumentContext, persons: list[Span]) -> list[Span]:
-    """Party codes in brackets and bare; `norm["after"]` marks the person a code follows."""
+    """Party codes in brackets and bare; `norm["after"]` marks the person a code follows.
+
+    Printed forms: "Name (A)", "Name, (A)", "Name (UP)" (a local list),
+    "(A+V+C)" and "(A, V, C, R, O)" (one PARTY each; a member followed by
+    several keeps no single party), "Name (Siumut)" (a party's name), and a
+    flattened table's party column ("Name<TAB>A<TAB>Formand").
+    """
     g = load_gazetteer()
     person_ends = {p.end for p in persons}
     spans: list[Span] = []
     for m in _PAREN_CODE.finditer(text):
         code, start, end = m.group("code"), m.start(), m.end()
         before = text[max(0, start - 60):start]
-        person_end = start - (len(before) - len(before.rstrip(" \u00a0")))
+        person_end = _person_end_before(text, start)
         after_person = person_end in person_ends
         if _is_item_type_suffix(text, code, end, context, after_person):
             continue
@@ -373,6 +407,19 @@ def find_parties(text: str, context: DocumentContext, persons: list[Span]) -> li
         if ok:
             spans.append(_party(text, m.start("code"), m.end("code"), g,
                                 after=person_end if after_person else None))
+    for m in _PAREN_GROUP.finditer(text):
+        codes = list(_GROUP_CODE.finditer(text, m.start("codes"), m.end("codes")))
+        if all(c.group() in g.party_codes for c in codes):
+            spans.extend(_party(text, c.start(), c.end(), g) for c in codes)
+    for m in _PAREN_NAME.finditer(text):
+        if m.group("name") in g.party_by_name:
+            person_end = _person_end_before(text, m.start())
+            spans.append(_party(text, m.start("name"), m.end("name"), g,
+                                after=person_end if person_end in person_ends else None))
+    for end in sorted(person_ends):
+        m = _CELL_CODE_AFTER.match(text, end)
+        if m and m.group("code") in g.party_codes:
+            spans.append(_party(text, m.start("code"), m.end("code"), g, after=end))
     codes = [m for m in _BARE_CODE.finditer(text)
              if not (m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] in "(/-"))]
     spans.extend(_bare_codes(text, g, codes))
@@ -380,8 +427,8 @@ def find_parties(text: str, context: DocumentContext, persons: list[Span]) -> li
 
 
 def _party(text: str, start: int, end: int, g: Gazetteer, after: int | None = None) -> Span:
-    code = text[start:end]
-    letter = g.party_codes.get(code, code)
+    printed = text[start:end]
+    letter = g.party_codes.get(printed) or g.party_by_name.get(printed, printed)
     return make_span(text, "PARTY", start, end,
                      {"letter": letter, "name": g.party_names.get(letter), "after": after}, PARTY_SOURCE)
 
