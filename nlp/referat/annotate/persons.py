@@ -162,6 +162,83 @@ def plausible_name(text: str) -> bool:
     return True
 
 
+_CELL_BREAK = re.compile(r"\t|\n|[ \u00a0]{2,}")
+_EDGE_WORD = re.compile(r"\S+")
+
+
+def _no_name_part(word: str) -> bool:
+    """A word the gazetteer knows is no part of a name: a title, a status cell, a function word."""
+    g = load_gazetteer()
+    bare = word.strip(".,:;!?()[]\"'”“»«")
+    if not bare or bare in g.first_names or bare in g.surnames:
+        return False
+    w = bare.lower()
+    return bool(w in g.not_names or w in g.stop_words or w.endswith(g.not_name_suffixes)
+                or _word_kind(bare) & _CUE)
+
+
+def name_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """A model's PERSON span cut to the name: never across a table's cells or lines
+    ("Rikke Jørgensen<TAB>Åben"), without titles and status words at its edges
+    ("Borgmester Anne Holm", "Rikke Jørgensen Åben", "... Lukket"), without a
+    trailing comma. (end <= start when nothing of a name is left.)"""
+    cell = _CELL_BREAK.search(text, start, end)
+    if cell:
+        end = cell.start()
+    words = [(m.start(), m.end()) for m in _EDGE_WORD.finditer(text, start, end)]
+    while words and _no_name_part(text[words[0][0]:words[0][1]]):
+        words.pop(0)
+    while words and _no_name_part(text[words[-1][0]:words[-1][1]]):
+        words.pop()
+    if not words:
+        return start, start
+    start, end = words[0][0], words[-1][1]
+    while end > start and text[end - 1] in ",;:":
+        end -= 1
+    return start, end
+
+
+def known_name(word: str) -> bool:
+    """Does the gazetteer know the word as a first name or surname (in any case)?"""
+    g = load_gazetteer()
+    return word.capitalize() in g.first_names or word.capitalize() in g.surnames
+
+
+def model_name_ok(text: str) -> bool:
+    """May a statistical model's PERSON span stand? A check against the tagger's
+    typical slips on minutes, not a second tagger:
+
+    - every word has letters; no word the gazetteer knows is no name part
+      ("Ressourceafdeling", "Kommune", a title);
+    - a lower-case word is a known first name or surname ("ida jensen") or a
+      particle ("van", "de"), never a common word ("parallelsamfund");
+    - no upper-case word of three letters or more (an acronym: "UUC Maglemosen"),
+      no word cut at a hyphen ("Social-");
+    - one word alone does not end in a dictionary word ("Stokholtbuen");
+    - not every word is a Danish dictionary word or a compound of them ("Heraf",
+      "Anlægsbevilling", "Centerledelsen", "Mødedato") unless the gazetteer
+      knows one of them as a name ("Jens Skov").
+    """
+    from referat.annotate.lemmas import ends_in_word, is_compound, is_danish_word
+
+    g = load_gazetteer()
+    words = [w.strip(".,:;!?()[]\"'”“»«") for w in text.split()]
+    if not words or not all(any(c.isalpha() for c in w) for w in words):
+        return False
+    if len(words) == 1 and not known_name(words[0]) and ends_in_word(words[0]):
+        return False
+    vouched = False
+    for word in words:
+        if known_name(word):
+            vouched = True
+        elif word in _PARTICLES:
+            continue
+        elif word[0].islower() or _no_name_part(word) or (len(word) >= 3 and word.isupper()) \
+                or word.endswith("-"):
+            return False
+    return vouched or not all(is_danish_word(w) or is_compound(w) for w in words)
+
+
 def _tokens(text: str, start: int, end: int) -> list[_Token]:
     out = []
     prev = start
@@ -352,7 +429,7 @@ def find_persons(text: str, context: DocumentContext | None = None) -> list[Span
     extra = finder.list_members([(p.start, p.end) for p in persons])
     persons = without_overlaps(persons + [make_span(text, "PERSON", s, e, None, SOURCE) for s, e in extra])
     parties = find_parties(text, context, persons)
-    party_after = {p.norm["after"]: _as_printed(p) for p in parties if p.norm.get("after") is not None}
+    party_after = {p.norm["after"]: as_printed(p) for p in parties if p.norm.get("after") is not None}
     for person in persons:
         person.norm = {"name": squash(person.text), "party": party_after.get(person.end)}
     for party in parties:
@@ -360,7 +437,7 @@ def find_persons(text: str, context: DocumentContext | None = None) -> list[Span
     return without_overlaps(persons + parties)
 
 
-def _as_printed(party: Span) -> str:
+def as_printed(party: Span) -> str:
     """A member's party as the minutes print it: the code ("SF", "UP"), or the letter of a name."""
     return party.text if party.text.isupper() else party.norm["letter"]
 
@@ -431,6 +508,22 @@ def _party(text: str, start: int, end: int, g: Gazetteer, after: int | None = No
     letter = g.party_codes.get(printed) or g.party_by_name.get(printed, printed)
     return make_span(text, "PARTY", start, end,
                      {"letter": letter, "name": g.party_names.get(letter), "after": after}, PARTY_SOURCE)
+
+
+def member_party(text: str, end: int) -> Span | None:
+    """The PARTY printed right after a name ending at `end`, if any: "(A)", ", (UP)",
+    "(Siumut)", or a flattened table's next cell ("<TAB>A<TAB>")."""
+    g = load_gazetteer()
+    party = None
+    if m := _PAREN_AFTER.match(text, end):
+        party = _party(text, m.start("code"), m.end("code"), g)
+    elif (m := _PAREN_NAME_AFTER.match(text, end)) and m.group("name") in g.party_by_name:
+        party = _party(text, m.start("name"), m.end("name"), g)
+    elif (m := _CELL_CODE_AFTER.match(text, end)) and m.group("code") in g.party_codes:
+        party = _party(text, m.start("code"), m.end("code"), g)
+    if party is not None:
+        party.norm.pop("after", None)
+    return party
 
 
 def _bare_codes(text: str, g: Gazetteer, codes: list[re.Match]) -> list[Span]:
