@@ -20,7 +20,7 @@ from referat.annotate.persons import known_name, model_name_ok, name_bounds
 from referat.annotate.spans import squash
 from referat.errors import ModelError
 from referat.model import Span
-from referat.resources import models_dir, verify_checksums
+from referat.resources import CHECKSUMS, models_dir, verify_checksums
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +136,17 @@ def load_backend(ner: str) -> ExternalNER | None:
     if ner == "dacy" or ner.startswith("dacy:"):
         name = ner.partition(":")[2] or "small"
         return ExternalNER(load_dacy(name), f"dacy:{name}")
-    return ExternalNER(load_pipeline(Path(ner)), f"spacy:{Path(ner).name}")
+    path = Path(ner)
+    if (path / CHECKSUMS).is_file() and "referat_training" in _meta(path):
+        return load_shipped_model(path)  # trained by `referat train ner`: checked and gated
+    return ExternalNER(load_pipeline(path), f"spacy:{path.name}")
+
+
+def _meta(path: Path) -> dict:
+    try:
+        return json.loads((path / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 def load_shipped_model(path: Path | None = None) -> ExternalNER:
