@@ -229,12 +229,13 @@ def model_name_ok(text: str) -> bool:
         return False
     vouched = False
     for word in words:
+        if len(word) >= 3 and word.isupper():  # an acronym, even one that spells a name ("LIS")
+            return False
         if known_name(word):
             vouched = True
         elif word in _PARTICLES:
             continue
-        elif word[0].islower() or _no_name_part(word) or (len(word) >= 3 and word.isupper()) \
-                or word.endswith("-"):
+        elif word[0].islower() or _no_name_part(word) or word.endswith("-"):
             return False
     return vouched or not all(is_danish_word(w) or is_compound(w) for w in words)
 
