@@ -34,6 +34,8 @@ from referat.model import Span
 _WORD = re.compile(rf"@\w+|[\w][\w'-]*")
 _SENTENCE_END = frozenset(".!?:;•–-*»\"'")
 _PIECE = 1000
+_BUDGET = 300_000  # characters of a document the model may see
+_LONGEST_LINE = 20_000  # a longer line is no prose
 
 
 @lru_cache(maxsize=1)
@@ -90,12 +92,29 @@ def _covered(offset: int, covered: list[tuple[int, int]], starts: list[int]) -> 
     return any(s <= offset < e for s, e in covered[max(0, k - 4):k])
 
 
-def pieces(text: str, spans: list[Span], size: int = _PIECE) -> list[tuple[int, str]]:
-    """(offset, piece) over the candidate lines, neighbours joined up to `size` characters."""
+def pieces(text: str, spans: list[Span], size: int = _PIECE, budget: int = _BUDGET) -> list[tuple[int, str]]:
+    """(offset, piece) over the candidate lines, neighbours joined up to `size` characters,
+    a longer line cut at spaces; at most `budget` characters a document, and no line
+    of more than 20,000 characters (a hostile or enormous text gets the rules alone)."""
     out: list[tuple[int, str]] = []
+    used = 0
     for start, end in candidate_lines(text, spans):
+        if used >= budget:
+            break
+        if end - start > _LONGEST_LINE:  # no prose: a dump or a hostile file; rules only
+            continue
+        end = min(end, start + budget - used)
         if out and start - (out[-1][0] + len(out[-1][1])) <= 1 and end - out[-1][0] <= size:
+            used += end - (out[-1][0] + len(out[-1][1]))
             out[-1] = (out[-1][0], text[out[-1][0]:end])
-        elif text[start:end].strip():
-            out.append((start, text[start:end]))
+            continue
+        while start < end:
+            stop = min(end, start + size)
+            if stop < end:
+                cut = text.rfind(" ", start + size // 2, stop)
+                stop = cut + 1 if cut > 0 else stop
+            if text[start:stop].strip():
+                out.append((start, text[start:stop]))
+            used += stop - start
+            start = stop
     return out
