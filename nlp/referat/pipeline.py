@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 class Options:
     """What a run may change; every field has the default a user expects."""
 
-    ner: str = "rules"  # "rules", "model" (the shipped NER model over the rules), "dacy", or a spaCy pipeline path
+    ner: str = "model"  # "model" (rules + the shipped Danish NER model), "rules" (rules only), "dacy", or a spaCy pipeline path
     classifier: str = "default"  # "default" (shipped model + rules), "rules", or a model directory
     annotate: bool = True
     classify: bool = True

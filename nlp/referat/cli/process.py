@@ -55,7 +55,8 @@ def process(
         help="Continue an interrupted or earlier run into the same OUT.jsonl: keep what was done, "
              "redo what failed or was cut off."),
     ner: str = typer.Option(_DEFAULTS.ner, "--ner", metavar="NAME",
-                            help="Entity tagger: rules, model, dacy, or a spaCy pipeline path."),
+                            help="Entity tagger: model (rules + the Danish NER model), rules, dacy, "
+                                 "or a spaCy pipeline path."),
     classifier: str = typer.Option(_DEFAULTS.classifier, "--classifier", metavar="NAME",
                                    help="Item-type classifier: default, rules, or a model directory."),
     max_mb: float = typer.Option(_DEFAULTS.max_bytes / _MB, "--max-mb", min=0.001, metavar="MIB",
