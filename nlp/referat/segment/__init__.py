@@ -16,7 +16,7 @@ import logging
 from dataclasses import dataclass, field, fields
 
 from referat.model import Item, KindEvidence, Meeting, Page, Problem, Structure
-from referat.segment.detect import Chain, best_layout
+from referat.segment.detect import Chain, best_layout, letter_rank, missing_between
 from referat.segment.items import build_items, items_from_hints
 from referat.segment.kind import Kind, document_kind
 from referat.segment.lines import Lines
@@ -116,12 +116,13 @@ def _merge(stated: Meeting, read: Meeting) -> Meeting:
 
 
 def _chain_warnings(chain: Chain, items: list[Item]) -> list[Problem]:
-    """Gaps in the numbering, and a table of contents that lists another number of items."""
+    """Gaps in the numbering, a table of contents that lists another number of items, and
+    headings with a case number or marker that the chain left out."""
     found = []
     for before, after in zip(items, items[1:]):
-        if after.number != before.number + 1:
-            found.append(Problem("item_number_gap",
-                                 f"item numbers jump from {before.number} to {after.number}", "segment"))
+        if missing_between(before.number, letter_rank(before.label), after.number, letter_rank(after.label)):
+            found.append(Problem("item_number_gap", f"item numbers jump from {before.number}{before.label or ''} "
+                                 f"to {after.number}{after.label or ''}", "segment"))
     if items and items[0].number not in (0, 1):
         found.append(Problem("item_number_start", f"the first item is numbered {items[0].number}", "segment"))
     if chain.toc_entries and items and chain.toc_entries != len(items):
@@ -130,4 +131,8 @@ def _chain_warnings(chain: Chain, items: list[Item]) -> list[Problem]:
     for item in items:
         if not item.title:
             found.append(Problem("empty_title", f"item {item.number} has no title", "segment"))
+    for cand in chain.skipped:
+        found.append(Problem("item_skipped", f"line {cand.number_line + 1} looks like the heading of item "
+                             f"{cand.number}{cand.label} {cand.raw_title[:60]!r} but does not fit the "
+                             f"numbering of the items found", "segment"))
     return found

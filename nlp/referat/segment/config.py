@@ -40,6 +40,7 @@ class HeadingShape:
     pattern: re.Pattern[str]
     weight: float
     title_on_next_line: bool = False
+    title_on_previous_line: bool = False  # "Title" / "Sag nr. 130": a second reading of a number alone
     first_chars: str = ""  # a line must start with one of these (empty: any)
 
 
@@ -60,6 +61,7 @@ class Base:
 
     case_shape: re.Pattern[str]  # a bare case number, whole line
     case_labelled: re.Pattern[str]  # "Sagsnr.: X" anywhere in a line; group `value`
+    case_label_start: re.Pattern[str]  # a line opening with a case-number label ("Sagsnr.:", empty or not)
     case_in_title: re.Pattern[str]  # "(19/7556)" or "   19/7556" ending a title
     case_window: int
     toc_leader: re.Pattern[str]
@@ -73,6 +75,7 @@ class Base:
     open_part: frozenset[str]
     continues_after: frozenset[str]
     max_title_chars: int
+    bullets: frozenset[str]  # characters a heading may be printed after ("• 301. Title")
     score: dict[str, Any] = field(default_factory=dict)
 
 
@@ -89,6 +92,7 @@ def base() -> Base:
         case_labelled=re.compile(
             rf"(?<![\w.])(?i:{labels})\s*:?\s*(?P<value>(?:{shapes})|(?=[\w./\-]{{0,42}}\d)[A-Za-zÆØÅæøå0-9][\w./\-]{{2,40}}\w)"
         ),
+        case_label_start=re.compile(rf"^(?i:{labels})\s*(?::|$)"),
         case_in_title=re.compile(rf"(?:\(\s*(?P<paren>{shapes})\s*\)|(?<!\s)(?:\t|\s\s)\s*(?P<spaced>{shapes}))\s*$"),
         case_window=int(case.get("window", 4)),
         toc_leader=re.compile(toc["leader"]),
@@ -104,6 +108,7 @@ def base() -> Base:
         open_part=frozenset(fold(w) for w in title["open_part"]),
         continues_after=frozenset(w.casefold() for w in title["continues_after"]),
         max_title_chars=int(title.get("max_chars", 300)),
+        bullets=frozenset(data["bullets"]["characters"]),
         score=dict(data["score"]),
     )
 
@@ -121,7 +126,8 @@ def families() -> tuple[Family, ...]:
         try:
             shapes = tuple(
                 HeadingShape(re.compile(h["pattern"]), float(h.get("weight", 1.0)),
-                             bool(h.get("title_on_next_line", False)), h.get("first_chars", ""))
+                             bool(h.get("title_on_next_line", False)), bool(h.get("title_on_previous_line", False)),
+                             h.get("first_chars", ""))
                 for h in data["heading"]
             )
         except (KeyError, re.error) as err:

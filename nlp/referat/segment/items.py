@@ -137,7 +137,8 @@ def build_items(lines: Lines, chain: list[Candidate], shapes: Sequence[HeadingSh
             closed_part = _closed_part(lines, chain[pos - 1].head_end, cand.line, closed_part)
         closed = title.closed or bool(stated) or (closed_part and stated is None)
         item = Item(number=cand.number, title=title.text, start=lines[cand.line].start, end=end,
-                    case_number=title.case_number or case, closed=closed, marker=title.marker)
+                    case_number=title.case_number or case, closed=closed, marker=title.marker,
+                    label=cand.label or None)
         item.sections = cut_sections(lines, head_end + 1, next_line, end)
         item.absent = _item_absent(lines, item, head_end + 1, next_line, meeting)
         items.append(item)
