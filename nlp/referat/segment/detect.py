@@ -392,8 +392,8 @@ def scored_candidates(lines: Lines, family: Family, page_count: int = 0) -> tupl
     _drop_repeats(cands, lines)
     cands = [c for c in cands if not c.dropped]
     context = _context(cands, lines, family, page_count or 999)
-    for pos, cand in enumerate(cands):
-        next_heading = cands[pos + 1].line if pos + 1 < len(cands) else len(lines)
+    for pos, cand in enumerate(cands):  # (another reading of the same number line is no next heading)
+        next_heading = next((c.line for c in cands[pos + 1:] if c.line > cand.head_end), len(lines))
         cand.terms = candidate_evidence(cand, lines, family, context, next_heading)
         cand.score = _score(cand.terms, family.score)
         t = cand.terms

@@ -140,8 +140,8 @@ class Lines:
     @cached_property
     def maybe_headings(self) -> list[tuple[Line, str, bool]]:
         """Lines that may be item headings (short enough, starting with a letter, digit, "§", a
-        bullet or a table's "|"), each with its `heading_text` and whether a bullet went."""
-        starts = config.base().bullets | {"§", "|"}
+        bullet, a table's "|" or "("), each with its `heading_text` and whether a bullet went."""
+        starts = config.base().bullets | {"§", "|", "("}
         return [(ln, *heading_text(ln.text)) for ln in self.lines
                 if ln.text and len(ln.text) <= MAX_LINE_CHARS and (ln.text[0].isalnum() or ln.text[0] in starts)]
 
