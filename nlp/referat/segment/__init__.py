@@ -20,7 +20,7 @@ from referat.segment.detect import Chain, best_layout, letter_rank, missing_betw
 from referat.segment.items import build_items, items_from_hints
 from referat.segment.kind import Kind, document_kind
 from referat.segment.lines import Lines
-from referat.segment.meeting import body_of_decisions, head_lines, label_field, read_meeting
+from referat.segment.meeting import body_of_decisions, head_lines, label_field, read_head
 
 log = logging.getLogger(__name__)
 
@@ -50,22 +50,23 @@ def segment(text: str, pages: list[Page] | None = None, structure: Structure | N
     chain = None
     if structure is not None and structure.items:
         stop = lines.line_at(min(hint.start for hint in structure.items))
-        meeting = _merge(structure.meeting, read_meeting(lines, stop))
+        head = read_head(lines, stop)
+        meeting = _merge(structure.meeting, head.meeting)
         items = items_from_hints(lines, structure.items, meeting)
         layout = STRUCTURE_LAYOUT
     else:
         chain = best_layout(lines, len(pages or ()))
         stop = chain.candidates[0].line if chain.candidates else len(lines)
-        meeting = read_meeting(lines, stop)
-        if structure is not None:
-            meeting = _merge(structure.meeting, meeting)
+        head = read_head(lines, stop)
+        meeting = head.meeting if structure is None else _merge(structure.meeting, head.meeting)
         items = build_items(lines, chain.candidates, chain.family.shapes, meeting)
         layout = chain.family.name if items else NO_LAYOUT
+    _absent_from_items(items, head.item_absent)
     kind = document_kind(lines, head_lines(lines, stop), items, meeting.kind, label_field)
     if kind.kind == "andet" and items:
         warnings.extend(_dropped(lines, items, kind.evidence[0]))
         items, layout = [], NO_LAYOUT
-        meeting = read_meeting(lines, len(lines))
+        meeting = read_head(lines, len(lines)).meeting
     meeting.kind, meeting.kind_evidence = kind.kind, kind.evidence
     if meeting.body is None:
         meeting.body = body_of_decisions(items)
@@ -104,6 +105,14 @@ def _why_no_items(kind: Kind, chain: Chain | None) -> str:
         return "no items: no line has the shape of a numbered item heading"
     return (f"no items: {chain.considered} lines look like numbered item headings, but no numbered "
             f"sequence of them holds up as the agenda")
+
+
+def _absent_from_items(items: list[Item], ranges: list[tuple[int, int, list[str]]]) -> None:
+    """Add the names the head says were absent from some items only ("sag 129-131") to those items."""
+    for first, last, names in ranges:
+        for item in items:
+            if first <= item.number <= last:
+                item.absent.extend(n for n in names if n not in item.absent)
 
 
 def _merge(stated: Meeting, read: Meeting) -> Meeting:

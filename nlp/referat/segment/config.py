@@ -183,12 +183,13 @@ class MeetingVocabulary:
     head_lines: int
     label: re.Pattern[str]  # a label at line start; group `label`, then `rest`
     field_of: dict[str, str]  # folded label -> field ("date", "absent", ...; "other")
-    item_absent: re.Pattern[str]  # "Fraværende:" (or the label alone) inside an item; group `rest`
+    place_labels: frozenset[str]  # folded location labels that are part of the place's name without a colon
+    item_absent: re.Pattern[str]  # "Fraværende:" (or the label alone) inside an item; groups `qualifier`, `rest`
     body_suffixes: tuple[str, ...]
     body_not_suffixes: tuple[str, ...]
     body_leading: frozenset[str]
     body_joiners: frozenset[str]
-    body_stop: frozenset[str]
+    body_stop: frozenset[str]  # folded
     municipality_suffix: re.Pattern[str]  # "Kommune" as a word; group `suffix`
     municipality_name: re.Pattern[str]  # the name just before it (search in the text before)
     municipality_fallback: re.Pattern[str]  # "<Name> Rådhus" in the head; group `name`
@@ -208,12 +209,14 @@ def meeting() -> MeetingVocabulary:
         label=re.compile(rf"^(?P<label>(?i:{_spaced([l for ls in data['labels'].values() for l in ls])}))"
                          rf"(?![\wæøåÆØÅ])\s*(?::\s*)?(?P<rest>.*)$"),
         field_of=field_of,
-        item_absent=re.compile(rf"^(?i:{_spaced(data['item_absent']['labels'])})\s*(?::(?P<rest>.*)|$)"),
+        place_labels=frozenset(fold(w) for w in data.get("place_labels", [])),
+        item_absent=re.compile(rf"^(?i:{_spaced(data['item_absent']['labels'])})"
+                               rf"(?:\s+(?P<qualifier>(?i:i|under|ved|fra)\s[^:]{{1,80}}?))?\s*(?::(?P<rest>.*)|$)"),
         body_suffixes=tuple(sorted((s.casefold() for s in body["suffixes"]), key=len, reverse=True)),
         body_not_suffixes=tuple(s.casefold() for s in body.get("not_suffixes", [])),
         body_leading=frozenset(body["leading"]),
         body_joiners=frozenset(body["leading_joiners"]),
-        body_stop=frozenset(body["stop"]),
+        body_stop=frozenset(w.casefold() for w in body["stop"]),
         municipality_suffix=re.compile(rf"(?<=\s)(?P<suffix>{suffixes})s?\b"),
         municipality_fallback=re.compile(
             rf"(?<![\w-])(?P<name>[A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?)\s"

@@ -23,6 +23,7 @@ _MAX_WRAP_LINES = 2  # a heading title wraps onto at most this many more lines
 _MAX_WRAP_CHARS = 150
 _MAX_NAME_LINES = 20
 _NAMES_BELOW = 5  # lines (mostly blank) between "Fraværende:" and the names below it
+_QUOTE_LINES = 8  # lines above a "Fraværende:" where the heading of a quote of another meeting may stand
 
 
 def _continuation(lines: Lines, title: str, last: int, shapes: Sequence[HeadingShape]) -> int | None:
@@ -102,9 +103,30 @@ def _absent_blocks(lines: Lines, first: int, stop: int) -> list[tuple[int, list[
     return blocks
 
 
+def _quoted(lines: Lines, index: int, first: int, date: str | None) -> bool:
+    """Whether the "Fraværende" on line `index` quotes another meeting: its label names another
+    date ("Fraværende i Økonomiudvalget - 18.09.2019:"), or so does the heading it stands under
+    (a decision heading, or a quote's "Økonomiudvalget, 18. september 2019, pkt. 153:")."""
+    if date is None:
+        return False
+    m = config.meeting().item_absent.match(lines[index].text)
+    found = find_date(m["qualifier"]) if m and m["qualifier"] else None
+    if found:
+        return found[0] != date
+    for i in range(index - 1, max(first, index - _QUOTE_LINES) - 1, -1):
+        text = lines[i].text
+        heading = lines.section(i)
+        if heading or text.endswith(":"):
+            found = find_date(text)
+            if found or heading:
+                return bool(found) and found[0] != date
+    return False
+
+
 def _item_absent(lines: Lines, item: Item, first: int, stop: int, meeting: Meeting) -> list[str]:
-    """Names absent from the item: from the decision of this meeting when there are several."""
-    blocks = _absent_blocks(lines, first, stop)
+    """Names absent from the item: from the decision of this meeting when there are several,
+    never from a quote of another meeting's treatment of the case."""
+    blocks = [b for b in _absent_blocks(lines, first, stop) if not _quoted(lines, b[0], first, meeting.date)]
     if len(blocks) <= 1:
         return blocks[0][1] if blocks else []
 

@@ -122,6 +122,9 @@ def _closing(lines: Lines) -> KindEvidence | None:
 
 
 def _count(cue: str, kind: str, count: int, what: str) -> KindEvidence:
+    """Evidence that is a count: "3 items with a decision", "1 item without a decision"."""
+    if count == 1:
+        what = what.replace("items", "item", 1).replace("headings", "heading", 1)
     return KindEvidence(cue, kind, f"{count} {what}")
 
 
