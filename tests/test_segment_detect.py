@@ -343,3 +343,68 @@ def test_a_heading_that_does_not_fit_the_numbering_is_named() -> None:
     assert [i.number for i in seg.items] == [1, 2, 3]
     (skipped,) = [w.message for w in seg.warnings if w.code == "item_skipped"]
     assert skipped.startswith("line 28 looks like the heading of item 47 'Lukket: Personalesag'")
+
+
+PROTOCOL_WITH_RUNNING_NUMBERS = doc(
+    'HØJBY KOMMUNE',
+    'Beslutningsprotokol',
+    'Økonomiudvalget',
+    'Tirsdag den 14. marts 2023 kl. 15.00 - 17.30',
+    'Udvalgsværelse 2, Rådhuset',
+    '',
+    'Medlemmer: Karen Due (A), formand, Niels Hald (V), Pia Rask (F), Jonas Ebbe (C), Mette Lund (A)',
+    'Fraværende: Jonas Ebbe (C)',
+    'Mette Lund forlod mødet kl. 16.45.',
+    '',
+    'Indholdsfortegnelse',
+    'Sag nr. 88  Godkendelse af dagsorden   2',
+    'Sag nr. 89  Budgetopfølgning pr. 28. februar 2023   2',
+    'Sag nr. 90  Salg af Skolevej 4   3',
+    '',
+    'Godkendelse af dagsorden',
+    'Sag nr. 88',
+    'J.nr.: 00.01.00-A00-3-23',
+    '',
+    'Beslutning',
+    'Godkendt.',
+    '',
+    'Budgetopfølgning pr. 28. februar 2023',
+    'Sag nr. 89',
+    'J.nr.: 00.30.14-S00-1-23',
+    '',
+    'Resume',
+    'Budgetopfølgningen viser et mindreforbrug på 4,2 mio. kr.',
+    '',
+    'Indstilling',
+    'Direktionen indstiller,',
+    '1. at budgetopfølgningen tages til efterretning',
+    '2. at mindreforbruget overføres til 2024',
+    '',
+    'Beslutning',
+    '1. Taget til efterretning.',
+    '2. Godkendt.',
+    '',
+    'Salg af Skolevej 4',
+    'Sag nr. 90',
+    'J.nr.: 02.34.02-G01-2-22',
+    '',
+    'Lukket sag.',
+    '',
+    'Beslutning',
+    'Godkendt.',
+)
+
+
+def test_a_protocol_with_the_number_below_the_title() -> None:
+    """Title, then "Sag nr." with a number running on over the year, a journal number, a TOC
+    listing the same numbers with pages, a decision list and a closed case."""
+    seg = segment(PROTOCOL_WITH_RUNNING_NUMBERS, [])
+    assert [(i.number, i.title, i.case_number, i.closed) for i in seg.items] == [
+        (88, "Godkendelse af dagsorden", "00.01.00-A00-3-23", False),
+        (89, "Budgetopfølgning pr. 28. februar 2023", "00.30.14-S00-1-23", False),
+        (90, "Salg af Skolevej 4", "02.34.02-G01-2-22", True)]
+    meeting = seg.meeting
+    assert (meeting.kind, meeting.body, meeting.start_time, meeting.end_time, meeting.location) == (
+        "referat", "Økonomiudvalget", "15:00", "17:30", "Udvalgsværelse 2, Rådhuset")
+    assert (meeting.participants, meeting.absent) == (["Karen Due", "Niels Hald", "Pia Rask", "Mette Lund"],
+                                                      ["Jonas Ebbe"])

@@ -66,7 +66,7 @@ def _case_and_closed(lines: Lines, head_end: int, stop: int) -> tuple[str | None
         if lines.section(index):
             break
         text = lines[index].text
-        status = fold(text)
+        status = fold(text).rstrip(".")  # "Lukket sag."
         if status in base.closed_words or status in base.open_words:
             closed, last = status in base.closed_words, index
             continue

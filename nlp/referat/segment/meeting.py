@@ -31,6 +31,7 @@ _ENDED = re.compile(
     r"(?i:mødet)\s+(?:blev\s+)?(?i:hævet|sluttede|slut|afsluttet|afsluttedes)\s+(?i:kl)\.?\s*(?P<h>\d{1,2})[.:](?P<m>\d{2})"
 )
 _END_LINE = re.compile(r"^[-–]\s*(?:(?i:kl)\.?\s*)?(?P<h>\d{1,2})[.:](?P<m>\d{2})$")  # "- 18:00" below "kl. 16:00"
+_PLACE_CHARS = 120  # an unlabelled place line is short
 _BODY_WORDS = 8  # a line of its own naming the body has at most this many words
 _LEFT_WORDS = 3  # capitalised words before "Byråd", "Udvalg" that belong to the name ("Aarhus Byråd")
 _HEAD_WEIGHT = 10  # a "<Name> Kommune" in the head counts this many times
@@ -261,10 +262,11 @@ def _read_labels(lines: Lines, head: list[int], meeting: Meeting) -> None:
 
 
 def _place_line(text: str) -> str | None:
-    """The whole line where its label names a room without a colon: "Mødelokale Åen, Rådhuset"."""
+    """The whole line where it opens with a word naming a room and no colon: "Mødelokale Åen,
+    Rådhuset", "Udvalgsværelse 2, Rådhuset"."""
     vocab = config.meeting()
-    m = vocab.label.match(text)
-    if m and fold(m["label"]) in vocab.place_labels and ":" not in text[m.end("label"):m.start("rest")]:
+    word, _, rest = text.partition(" ")
+    if fold(word) in vocab.place_labels and rest and not rest.startswith(":") and len(text) <= _PLACE_CHARS:
         return text
     return None
 
@@ -287,9 +289,11 @@ def _place_near(lines: Lines, head: list[int], index: int) -> str | None:
         return m["place"].strip(" ,.")
     pos = head.index(index)
     if pos + 1 < len(head):
-        m = _PLACE_LINE.match(lines[head[pos + 1]].text)
+        below = lines[head[pos + 1]].text
+        m = _PLACE_LINE.match(below)
         if m:
             return m["place"].strip(" ,.")
+        return _place_line(below)  # "Udvalgsværelse 2, Rådhuset"
     return None
 
 
