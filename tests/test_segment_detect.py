@@ -408,3 +408,13 @@ def test_a_protocol_with_the_number_below_the_title() -> None:
         "referat", "Økonomiudvalget", "15:00", "17:30", "Udvalgsværelse 2, Rådhuset")
     assert (meeting.participants, meeting.absent) == (["Karen Due", "Niels Hald", "Pia Rask", "Mette Lund"],
                                                       ["Jonas Ebbe"])
+
+
+@pytest.mark.parametrize("head", [
+    "Økonomiudvalget\n3. maj 2021\nBeslutningsprotokol\n",
+    "Økonomiudvalget\n3. maj 2021\nIndledning\nUdvalget holdt ordinært møde.\n",
+], ids=["date-then-protocol-title", "date-then-section-in-head"])
+def test_a_list_needs_an_item_around_it(head: str) -> None:
+    text = doc(head, "1. Godkendelse af dagsorden", "Godkendt.", "", "2. Budget 2022", "Anbefales.", "",
+               "3. Eventuelt", "Intet.")
+    assert [i.number for i in segment(text, []).items] == [1, 2, 3]

@@ -39,6 +39,8 @@ from dataclasses import dataclass, field
 
 from referat.segment import config
 from referat.segment.config import Family, HeadingShape
+from referat.segment.dates import find_date
+from referat.segment.kind import title_kind
 from referat.segment.lines import Lines, heading_text
 from referat.segment.titles import clean_title, same_title, title_key, trailing_page
 
@@ -286,11 +288,16 @@ def _context(cands: list[Candidate], lines: Lines, family: Family, page_count: i
 def _list_entries(cands: list[Candidate], lines: Lines) -> set[int]:
     """Lines of candidates that belong to a numbered list inside an item: a run of numbers
     from 1 up, each close below the one before, that starts inside a section (a section
-    heading between it and the candidate before), like "Indstilling" / "1. At ..." / "2. At ..."."""
+    heading between it and the candidate before), like "Indstilling" / "1. At ..." / "2. At ...".
+    A line with a case number below it is a heading, never an entry."""
     entries: set[int] = set()
     run: list[Candidate] = []
+    window = config.base().case_window
     for pos, cand in enumerate(cands):
         prev = run[-1] if run else None
+        if any(lines.case_number(i) or lines.case_field(i) for i in lines.following(cand.head_end, window)):
+            run = []  # a case number below: a heading, never a list entry
+            continue
         if (prev is not None and cand.number == prev.number + 1 and not cand.label
                 and not lines.sections_between(prev.head_end + 1, cand.line)
                 and lines.nonblank_between(prev.head_end + 1, cand.line) <= _LIST_GAP):
@@ -298,11 +305,18 @@ def _list_entries(cands: list[Candidate], lines: Lines) -> set[int]:
             entries.add(cand.line)
             continue
         run = []
-        if cand.number == 1 and not cand.label and pos > 0 and \
-                lines.sections_between(cands[pos - 1].head_end + 1, cand.line):
+        if cand.number == 1 and not cand.label and pos > 0 and _inside_section(lines, cands[pos - 1], cand.line):
             run = [cand]
             entries.add(cand.line)
     return entries
+
+
+def _inside_section(lines: Lines, before: Candidate, line: int) -> bool:
+    """Whether a section heading lies between a heading and `line`: the item's body, not the
+    document's head (a date line "3. maj 2021" is no heading; "Beslutningsprotokol" is a title)."""
+    if find_date(lines[before.number_line].text):
+        return False
+    return any(lines.section(i) and not title_kind(lines[i].text) for i in range(before.head_end + 1, line))
 
 
 def _style_change(a: Candidate, b: Candidate, weights: tuple[float, ...]) -> float:
