@@ -98,6 +98,11 @@ SUMMONS_WITH_NAMES = doc(
     "Referat", "", "1. Godkendelse af dagsorden", "Beslutning", "Godkendt.",
 )
 
+SUMMONS_AS_A_MEMO = doc(
+    "Til: Byrådets medlemmer", "Fra: Borgmesteren", "Dato: 28. april 2021", "", "Dagsorden", "",
+    "1. Godkendelse af dagsorden", "", "2. Budget 2022", "", "3. Eventuelt",
+)
+
 MINUTES_IN_AN_UNKNOWN_LAYOUT = doc(
     "Økonomiudvalget", "Mødedato: 3. maj 2021", "Mødested: Rådhuset", "Deltagere: Anne Hansen, Peter Jensen", "",
     "Godkendelse af dagsorden", "Godkendt.", "",
@@ -116,6 +121,7 @@ MINUTES_IN_AN_UNKNOWN_LAYOUT = doc(
     pytest.param(AGENDA, "dagsorden", "title", 3, id="agenda-list"),
     pytest.param(MINUTES_WITHOUT_TITLE, "referat", "decisions", 2, id="decisions-without-title"),
     pytest.param(FORWARDED_MINUTES, "referat", "decisions", 2, id="minutes-forwarded-by-mail"),
+    pytest.param(SUMMONS_AS_A_MEMO, "dagsorden", "title", 3, id="agenda-under-a-memo-header"),
     pytest.param(SUMMONS_WITH_NAMES, "referat", "title", 1, id="indkaldelse-label-is-no-title"),
     pytest.param(MINUTES_IN_AN_UNKNOWN_LAYOUT, "dagsorden", "meeting_labels", 0, id="meeting-without-items"),
 ])

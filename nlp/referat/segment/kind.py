@@ -9,7 +9,9 @@ items. The kind is read from cues, each kept as evidence with its offsets:
   "Økonomiudvalget – Dagsorden – 3. maj 2021"), an e-mail header ("Fra:",
   "Sendt:", "Emne:"), a letter's salutation ("Kære ..."), or a title that
   names another kind of document ("Notat", "Høringssvar", "Nyhedsbrev");
-  the first of these in the text decides;
+  the first of these in the text decides, except that a title below an
+  e-mail or memo header ("Til: Byrådets medlemmer" / "Fra: Borgmesteren" /
+  "Dagsorden") still makes an agenda;
 - in the body: items with a decision ("Beslutning") make minutes, items
   without one an agenda; where no item was found, decision headings make
   minutes and labelled meeting fields ("Mødedato", "Deltagere") an agenda,
@@ -87,8 +89,9 @@ def _top_cues(lines: Lines, head: list[int], label_of: LabelOf) -> list[tuple[in
     cues: list[tuple[int, KindEvidence]] = []
     for index in head[:_TITLE_LINES]:
         text = lines[index].text
-        names = label_of(text) in ("participants", "absent") and ":" in text  # "Indkaldelse: A, B"
-        kind = None if names else title_kind(text)
+        labelled = (label_of(text) in ("participants", "absent") and ":" in text  # "Indkaldelse: A, B"
+                    or vocab.email_label.match(text))  # "Emne: Referat fra borgermødet"
+        kind = None if labelled else title_kind(text)
         if kind:
             cues.append((index, _printed(lines, "title", kind, index)))
             break
@@ -147,8 +150,10 @@ def document_kind(lines: Lines, head: list[int], items: list[Item], stated: str 
     if stated:
         return Kind(stated, [KindEvidence("format", stated, "stated by the input format"), *top, *structure])
     first = top[0] if top else None
+    if first is not None and first.cue == "email_header":  # a memo-like header above a title "Dagsorden"
+        first = next((cue for cue in top if cue.cue == "title"), first)
     if first is not None and first.kind != "andet":
-        return Kind(first.kind, [*top, *structure])
+        return Kind(first.kind, [first, *(cue for cue in top if cue is not first), *structure])
     cased = sum(1 for i in items if i.case_number)
     minutes_body = bool(decided) or (len(items) >= 2 and 2 * cased >= len(items))
     if first is not None and not minutes_body:
