@@ -98,6 +98,13 @@ SUMMONS_WITH_NAMES = doc(
     "Referat", "", "1. Godkendelse af dagsorden", "Beslutning", "Godkendt.",
 )
 
+LETTER_WITHOUT_SALUTATION = doc(
+    "Høringssvar vedrørende lokalplan 1204", "",
+    "Vi har tre bemærkninger til planen:", "",
+    "1. Trafikken på Engvej", "", "2. Højden på bebyggelsen", "", "3. Stien langs åen", "",
+    "Venlig hilsen", "Engvejens Grundejerforening",
+)
+
 SUMMONS_AS_A_MEMO = doc(
     "Til: Byrådets medlemmer", "Fra: Borgmesteren", "Dato: 28. april 2021", "", "Dagsorden", "",
     "1. Godkendelse af dagsorden", "", "2. Budget 2022", "", "3. Eventuelt",
@@ -121,6 +128,9 @@ MINUTES_IN_AN_UNKNOWN_LAYOUT = doc(
     pytest.param(AGENDA, "dagsorden", "title", 3, id="agenda-list"),
     pytest.param(MINUTES_WITHOUT_TITLE, "referat", "decisions", 2, id="decisions-without-title"),
     pytest.param(FORWARDED_MINUTES, "referat", "decisions", 2, id="minutes-forwarded-by-mail"),
+    pytest.param(LETTER_WITHOUT_SALUTATION.replace("Høringssvar vedrørende", "Om"), "andet", "closing", 0,
+                 id="letter-with-only-a-closing"),
+    pytest.param(LETTER_WITHOUT_SALUTATION, "andet", "document_type", 0, id="hearing-reply"),
     pytest.param(SUMMONS_AS_A_MEMO, "dagsorden", "title", 3, id="agenda-under-a-memo-header"),
     pytest.param(SUMMONS_WITH_NAMES, "referat", "title", 1, id="indkaldelse-label-is-no-title"),
     pytest.param(MINUTES_IN_AN_UNKNOWN_LAYOUT, "dagsorden", "meeting_labels", 0, id="meeting-without-items"),

@@ -12,13 +12,14 @@ items. The kind is read from cues, each kept as evidence with its offsets:
   the first of these in the text decides, except that a title below an
   e-mail or memo header ("Til: Byrådets medlemmer" / "Fra: Borgmesteren" /
   "Dagsorden") still makes an agenda;
+- a letter's closing ("Med venlig hilsen") among the last lines;
 - in the body: items with a decision ("Beslutning") make minutes, items
   without one an agenda; where no item was found, decision headings make
-  minutes and labelled meeting fields ("Mødedato", "Deltagere") an agenda,
-  unless a letter's closing ("Med venlig hilsen") near the end makes a letter.
+  minutes and labelled meeting fields ("Mødedato", "Deltagere") an agenda.
 
-Minutes whose items carry decisions or case numbers stay minutes even under
-an e-mail header (minutes forwarded by mail). The vocabulary is data, in
+A letter's cue (at the top, or its closing) makes a document `andet` unless
+its items carry decisions or case numbers: minutes stay minutes under an
+e-mail header (minutes forwarded by mail) or with a letter quoted in an item. The vocabulary is data, in
 configs/meeting.toml [kind].
 """
 
@@ -156,7 +157,7 @@ def document_kind(lines: Lines, head: list[int], items: list[Item], stated: str 
         return Kind(first.kind, [first, *(cue for cue in top if cue is not first), *structure])
     cased = sum(1 for i in items if i.case_number)
     minutes_body = bool(decided) or (len(items) >= 2 and 2 * cased >= len(items))
-    if first is not None and not minutes_body:
+    if (first is not None or closing is not None) and not minutes_body:  # a letter's numbered list
         return Kind("andet", [*top, *([closing] if closing else []), *structure])
     if structure:
         return Kind(structure[0].kind, [*structure, *top])
