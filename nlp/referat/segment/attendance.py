@@ -72,19 +72,21 @@ def _vocabulary() -> _Vocabulary:
     data = load_toml("meeting.toml")["attendance"]
 
     def alternation(words: list[str]) -> str:
-        return "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True))
+        return "|".join(r"\s{1,4}".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True))
 
     roles = alternation(data["substitute_roles"])
     items = alternation(data["item_words"])
+    gap = r"\s{1,4}"  # bounded runs of space: a line of a megabyte of spaces stays linear
     return _Vocabulary(
-        sentence=re.compile(rf"^(?P<names>[^\d:]{{2,300}}?)\s+(?i:{alternation(data['absent_phrases'])})"
+        sentence=re.compile(rf"^(?P<names>[^\d:]{{2,300}}?){gap}(?i:{alternation(data['absent_phrases'])})"
                             rf"(?![\wæøå])(?P<tail>.{{0,120}})$"),
-        substitute=re.compile(rf"^(?P<names>[^\d:]{{2,200}}?)\s+(?i:mødte|deltog|deltager|møder)\s+som\s+"
-                              rf"(?i:{roles})\s+for\s+(?P<for>[^\d:]{{2,200}}?)[.]?$"),
-        substitute_clause=re.compile(rf"[,(–-]?\s*(?i:{roles})\s+for\s+(?P<for>[^,;()]{{2,80}}?)\s*(?:\)|(?=[,;])|$)"),
-        substitute_label=re.compile(rf"^(?i:{roles})\s+for\s+(?P<for>[^:]{{2,80}}):\s*(?P<names>.+)$"),
-        item_range=re.compile(rf"(?<![\wæøå])(?i:{items})\s*(?:nr\.?\s*)?(?P<first>\d{{1,3}})"
-                              rf"(?:\s*(?:-|–|til)\s*(?P<last>\d{{1,3}}))?(?!\d)"),
+        substitute=re.compile(rf"^(?P<names>[^\d:]{{2,200}}?){gap}(?i:mødte|deltog|deltager|møder){gap}som{gap}"
+                              rf"(?i:{roles}){gap}for{gap}(?P<for>[^\d:]{{2,200}}?)[.]?$"),
+        substitute_clause=re.compile(rf"(?:[,(–-]\s{{0,4}}|(?<=\s))(?i:{roles}){gap}for{gap}"
+                                     rf"(?P<for>[^,;()]{{2,80}}?)\s{{0,4}}(?:\)|(?=[,;])|$)"),
+        substitute_label=re.compile(rf"^(?i:{roles}){gap}for{gap}(?P<for>[^:]{{2,80}}):\s{{0,4}}(?P<names>.+)$"),
+        item_range=re.compile(rf"(?<![\wæøå])(?i:{items})\s{{0,4}}(?:nr\.?\s{{0,4}})?(?P<first>\d{{1,3}})"
+                              rf"(?:\s{{0,4}}(?:-|–|til)\s{{0,4}}(?P<last>\d{{1,3}}))?(?!\d)"),
         absent_remarks=frozenset(fold(w) for w in data["absent_remarks"]),
         table_heads=frozenset(fold(w) for w in data["table_heads"]),
     )

@@ -35,6 +35,7 @@ from referat.segment.lines import Lines
 
 _TITLE_WORDS = 12  # a title line has at most this many words ...
 _OPENING_WORDS = 30  # ... unless it opens with the kind ("Referat af ordinært møde tirsdag den ...")
+_TITLE_CHARS = 300  # longer lines are paragraphs
 _TITLE_LINES = 15  # lines of the head where a title naming the kind may stand
 _MEETING_FIELDS = frozenset({"date", "time", "location", "participants", "absent"})
 _MIN_MEETING_LABELS = 2  # labelled meeting fields in the head that make a meeting document
@@ -70,6 +71,8 @@ def title_kind(text: str) -> str | None:
     as "af" before it) is an item's title, not the document's. A line that
     opens with the word may be a long sentence.
     """
+    if len(text) > _TITLE_CHARS:
+        return None
     vocab = config.kinds()
     words = _words(text)
     opens = bool(words) and len(words) <= _OPENING_WORDS and vocab.words.get(words[0].casefold())
