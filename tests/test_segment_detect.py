@@ -186,6 +186,13 @@ TOC_WITHOUT_PAGES = doc(
     "Punkt 3: Eventuelt", *NOTE,
 )
 
+TOC_AS_A_TABLE_WITH_PAGES = doc(
+    "Dagsorden", "Økonomiudvalget", "",
+    "| Punkt | Titel | Side |", "| 1 | Godkendelse af dagsorden | 2 |", "| 2 | Budget 2025 | 3 |", "",
+    "1. Godkendelse af dagsorden", *DECISION,
+    "2. Budget 2025", *DECISION,
+)
+
 GROUP_HEADINGS = doc(
     "Referat", "Økonomiudvalget", "",
     "Sager til beslutning", "",
@@ -268,6 +275,8 @@ DECISION_LIST_CONTINUES_NUMBERING = doc(
                  id="toc-glued-without-pages"),
     pytest.param(TOC_WITHOUT_PAGES, [(1, None, "Godkendelse af dagsorden", None), (2, None, "Budget 2025", None),
                                      (3, None, "Eventuelt", None)], id="toc-lines-without-pages"),
+    pytest.param(TOC_AS_A_TABLE_WITH_PAGES, [(1, None, "Godkendelse af dagsorden", None),
+                                             (2, None, "Budget 2025", None)], id="toc-as-a-table-with-pages"),
     pytest.param(GROUP_HEADINGS, [(1, None, "Godkendelse af dagsorden", "24/1"), (2, None, "Budget 2025", "24/2"),
                                   (3, None, "Kvartalsrapport", "24/3"), (4, None, "Køb af ejendom", "24/4")],
                  id="group-headings-between-items"),

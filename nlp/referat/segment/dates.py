@@ -24,7 +24,9 @@ _DATE = re.compile(
     rf"(?<!\d)(?:(?P<d1>\d{{1,2}})[.-]?\s*(?P<mon>(?i:{_MONTH_ALT}))\.?(?:,?\s+|-)(?P<y1>\d{{4}})"
     rf"|(?P<d2>\d{{1,2}})[-./](?P<m2>\d{{1,2}})[-./](?P<y2>\d{{4}}|\d{{2}})"
     rf"|(?P<y3>\d{{4}})-(?P<m3>\d{{2}})-(?P<d3>\d{{2}}))(?!\d)"
-    rf"|(?<![\w])(?P<mon4>(?i:{_MONTH_ALT}))\.?\s+(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?,\s*(?P<y4>\d{{4}})(?!\d)"
+)
+_MONTH_FIRST = re.compile(  # "March 9, 2023", "Dec. 3, 2024"
+    rf"(?<![\w])(?P<mon>(?i:{_MONTH_ALT}))\.?\s(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,\s?(?P<y>\d{{4}})(?!\d)"
 )
 _TIME = re.compile(
     r"(?<![\w])(?i:kl)\.?\s*(?P<h>\d{1,2})(?:[.:](?P<m>\d{2}))?(?!\d)"
@@ -35,22 +37,38 @@ _BARE_TIME = re.compile(r"(?<![\d.:])(?P<h>\d{1,2})[.:](?P<m>\d{2})(?![\d.:])")
 
 def find_date(text: str) -> tuple[str, int, int] | None:
     """The first valid date in `text` as (ISO date, start, end), or None."""
+    first = _first_date(text)
+    english = _first_month_first(text, first[1] if first else len(text))  # only where it comes first
+    return english or first
+
+
+def _first_date(text: str) -> tuple[str, int, int] | None:
     for m in _DATE.finditer(text):
         if m.group("mon"):
             day, month, year = int(m.group("d1")), MONTHS[m.group("mon").casefold()], int(m.group("y1"))
-        elif m.group("mon4"):  # "March 9, 2023"
-            day, month, year = int(m.group("d4")), MONTHS[m.group("mon4").casefold()], int(m.group("y4"))
         elif m.group("m2"):
             day, month, year = int(m.group("d2")), int(m.group("m2")), int(m.group("y2"))
             if year < 100:
                 year += 2000 if year < 70 else 1900
         else:
             day, month, year = int(m.group("d3")), int(m.group("m3")), int(m.group("y3"))
-        try:
-            return date(year, month, day).isoformat(), m.start(), m.end()
-        except ValueError:
-            continue
+        if iso := _iso(year, month, day):
+            return iso, m.start(), m.end()
     return None
+
+
+def _first_month_first(text: str, stop: int) -> tuple[str, int, int] | None:
+    for m in _MONTH_FIRST.finditer(text, 0, stop):
+        if iso := _iso(int(m["y"]), MONTHS[m["mon"].casefold()], int(m["d"])):
+            return iso, m.start(), m.end()
+    return None
+
+
+def _iso(year: int, month: int, day: int) -> str | None:
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
 
 
 def _clock(hour: str, minute: str | None) -> str | None:

@@ -164,7 +164,7 @@ def find_candidates(lines: Lines, family: Family) -> tuple[list[Candidate], int]
             m = shape.pattern.match(text)
             if not m:
                 continue
-            if _is_toc_line(line.text):
+            if _is_toc_line(text):  # (a table row "| 1 | Title | 3 |" with a page column too)
                 toc += 1
                 break
             number, label = int(m["number"]), m.groupdict().get("label") or ""
