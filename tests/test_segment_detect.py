@@ -55,6 +55,15 @@ RUNNING_NUMBERS = doc(
     "103. Lukket: Personalesag", "Sagsnr.: 23-001303", *DECISION,
 )
 
+CLOSED_BLOCK_NUMBERED_APART = doc(
+    "Referat", "Byrådet", "",
+    "Punkt 12: Godkendelse af dagsorden", "Sagsnr.: 23/12", *DECISION,
+    "Punkt 13: Budget 2024", "Sagsnr.: 23/13", *DECISION,
+    "Lukket møde", "",
+    "Punkt 61: Salg af ejendom", "Sagsnr.: 23/61", *DECISION,
+    "Punkt 62: Personalesag", "Sagsnr.: 23/62", *DECISION,
+)
+
 RUNNING_NUMBERS_NO_CASES = doc(
     "Kultur- og Fritidsudvalget", "Referat", "",
     "Pkt. 211 Godkendelse af dagsorden", *DECISION,
@@ -231,6 +240,10 @@ DECISION_LIST_CONTINUES_NUMBERING = doc(
                                    (91, None, "Anlægsbevilling til ny skole", "23-001291"),
                                    (102, None, "Salg af ejendom", "23-001302"),
                                    (103, None, "Personalesag", "23-001303")], id="running-numbers-89-103"),
+    pytest.param(CLOSED_BLOCK_NUMBERED_APART, [(12, None, "Godkendelse af dagsorden", "23/12"),
+                                               (13, None, "Budget 2024", "23/13"),
+                                               (61, None, "Salg af ejendom", "23/61"),
+                                               (62, None, "Personalesag", "23/62")], id="closed-block-61-after-13"),
     pytest.param(RUNNING_NUMBERS_NO_CASES, [(211, None, "Godkendelse af dagsorden", None),
                                             (212, None, "Tilskud til foreninger", None),
                                             (213, None, "Orientering om biblioteket", None)], id="running-pkt-211"),
@@ -341,17 +354,18 @@ def test_candidate_evidence_is_named_terms() -> None:
 
 
 def test_a_heading_that_does_not_fit_the_numbering_is_named() -> None:
+    """A second "Punkt 2" after item 3 (a closed item numbered twice): doubted, and named."""
     text = doc(
         "Referat", "Økonomiudvalget", "",
         "Punkt 1: Godkendelse af dagsorden", "Sagsnr.: 24/1", *DECISION,
         "Punkt 2: Budget 2025", "Sagsnr.: 24/2", *DECISION,
         "Punkt 3: Eventuelt", "Sagsnr.: 24/3", *NOTE,
-        "Punkt 47: Lukket: Personalesag", "Sagsnr.: 24/47", *DECISION,
+        "Punkt 2: Lukket: Personalesag", "Sagsnr.: 24/47", *DECISION,
     )
     seg = segment(text, [])
     assert [i.number for i in seg.items] == [1, 2, 3]
     (skipped,) = [w.message for w in seg.warnings if w.code == "item_skipped"]
-    assert skipped.startswith("line 28 looks like the heading of item 47 'Lukket: Personalesag'")
+    assert skipped.startswith("line 28 looks like the heading of item 2 'Lukket: Personalesag'")
 
 
 PROTOCOL_WITH_RUNNING_NUMBERS = doc(
