@@ -484,13 +484,15 @@ def _chain_dp(cands: list[Candidate], lines: Lines, family: Family,
     recent: dict[int, list[int]] = {}
     top: dict[int, list[int]] = {}
     seen: list[int] = []  # the numbers of the candidates so far, sorted
+    peak = float("-inf")  # the best chain value so far: no predecessor can give more, less its gap
     for j, cand in enumerate(cands):
         value = (0.0 if cand.number in (0, 1) else w["start_not_one"]) if floor[j] < 0 else float("-inf")
         prev = None
         for k in range(bisect_right(seen, cand.number if cand.rank else cand.number - 1) - 1, -1, -1):
             number = seen[k]
-            if number < cand.number - 1 - max_gap:
-                break
+            fewest = max(cand.number - number - 1, 0)  # items missing after any heading numbered `number`
+            if fewest > max_gap or (prev is not None and peak + gap_cost(fewest, w) <= value):
+                break  # farther numbers only cost more
             pool = set(recent.get(number, [])[-_RECENT:]) | set(top.get(number, []))
             if floor[j] >= 0 and cands[floor[j]].number == number:
                 pool.add(floor[j])  # the anchor before is always a possible predecessor
@@ -505,6 +507,7 @@ def _chain_dp(cands: list[Candidate], lines: Lines, family: Family,
                     value, prev = v, i
         best.append(cand.score + value)
         back.append(prev)
+        peak = max(peak, best[-1])
         if cand.number not in recent:
             insort(seen, cand.number)
         recent.setdefault(cand.number, []).append(j)
