@@ -31,6 +31,9 @@ from referat.segment.dates import find_date
 from referat.segment.names import name_parts, parse_names
 
 _MAX_QUALIFIER = 80  # characters before the colon of "Fraværende under sag 129-131: ..."
+# A council of 31 with staff and guests lists well under 5,000 characters; a longer
+# "list" is a text pasted into the field (read as text, not as attendance).
+_MAX_LIST = 20_000
 
 
 @dataclass
@@ -110,6 +113,8 @@ def read_list(value: str, absent: bool, attendance: Attendance, meeting_date: st
     (then nothing is taken); a substitute clause names who was replaced; an
     item range after a name limits that name's absence.
     """
+    if len(value) > _MAX_LIST:
+        return False
     vocab = _vocabulary()
     qualifier, colon, rest = value.partition(":")
     items = None
