@@ -103,6 +103,8 @@ class BatchConfig:
         o = self.options
         key = {"referat_version": __version__, "unit": self.unit, "ner": o.ner,
                "classifier": o.classifier, "annotate": o.annotate, "classify": o.classify}
+        if o.segmenter != "default":  # (left out by default: manifests of earlier runs stay valid)
+            key["segmenter"] = o.segmenter
         return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
 
 
