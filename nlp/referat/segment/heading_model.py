@@ -152,7 +152,7 @@ def candidate_features(cands: Sequence, lines: Lines, family: Family, hash_bits:
         page_top = any(i in page_lines for i in range(max(0, cand.line - _PAGE_TOP), cand.line + 1))
         row = rows[j]
         row[:] = (
-            max(-10.0, min(10.0, cand.score)),
+            max(-10.0, min(10.0, cand.score)) / 5,
             cand.shape.weight,
             cand.title_line != cand.line,
             style[0], style[1], style[3], style[4],
@@ -322,9 +322,6 @@ def fit(features: Sequence[Features], labels: Sequence[np.ndarray], *, hash_bits
     y = np.concatenate([np.asarray(lab, dtype=np.int8) for f, lab in zip(features, labels) if len(f.dense)])
     if len(set(y.tolist())) < 2:
         raise ValueError(f"{int(y.sum())} headings among {len(y)} candidates: a model needs both")
-    mean = dense.mean(axis=0)
-    scale = dense.std(axis=0)
-    scale[scale == 0] = 1.0
     indptr, indices = [0], []
     for f in features:
         for ids in f.tokens:
@@ -332,12 +329,15 @@ def fit(features: Sequence[Features], labels: Sequence[np.ndarray], *, hash_bits
             indptr.append(len(indices))
     hashed = sp.csr_matrix((np.ones(len(indices)), np.asarray(indices, dtype=np.int64), np.asarray(indptr)),
                            shape=(len(y), 1 << hash_bits))
-    x = sp.hstack([sp.csr_matrix((dense - mean) / scale), hashed], format="csr")
+    # Features are used as they are (flags 0/1, counts and distances on a log scale), not
+    # standardised: a flag seldom seen in training then cannot earn a large weight, which
+    # matters on layouts the model has not seen, where such a flag may fire on every line.
+    x = sp.hstack([sp.csr_matrix(dense), hashed], format="csr")
     model = LogisticRegression(C=C, max_iter=max_iter, random_state=seed, solver="liblinear")
     model.fit(x, y)
     coef = model.coef_[0]
-    weights = coef[:len(DENSE_FEATURES)] / scale
-    intercept = float(model.intercept_[0] - np.sum(coef[:len(DENSE_FEATURES)] * mean / scale))
+    weights = coef[:len(DENSE_FEATURES)]
+    intercept = float(model.intercept_[0])
     info = dict(meta or {}) | {
         "params": {"title_words": title_words, "C": C, "max_iter": max_iter, "seed": seed},
         "n_candidates": int(len(y)), "n_headings": int(y.sum())}

@@ -166,10 +166,15 @@ def fit_examples(docs: Sequence[DocExamples], *, seed: int = 0, meta: dict | Non
                C=float(spec["C"]), max_iter=int(spec["max_iter"]), seed=seed, meta=meta)
 
 
+def held_out_key(name: str, seed: int = 0) -> float:
+    """A number in [0, 1) fixed by the name and seed: documents are split by it."""
+    digest = hashlib.sha256(f"{seed}\0{name}".encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
 def held_out(name: str, share: float, seed: int = 0) -> bool:
     """Whether a document (by name) falls in the held-out share: stable across runs and layouts."""
-    digest = hashlib.sha256(f"{seed}\0{name}".encode("utf-8")).digest()
-    return int.from_bytes(digest[:8], "big") / 2**64 < share
+    return held_out_key(name, seed) < share
 
 
 # --- evaluation ---------------------------------------------------------------------

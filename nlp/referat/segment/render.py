@@ -290,14 +290,25 @@ def synthetic_meeting(seed: int, items: int = 6) -> GoldMeeting:
                          f"{rng.choice(tables['members'])} har bedt om en status, som gives på mødet. "
                          "Administrationen vurderer, at indsatsen kan gennemføres inden for den afsatte "
                          "ramme, og at de berørte parter er hørt."),
+                *_parts(rng, tables["parts"]),
                 ("heading", "Indstilling"),
-                ("line", f"Forvaltningen indstiller, {recommendation}"),
+                *(("line", line) for line in (["Forvaltningen indstiller,", recommendation,
+                                               rng.choice(tables["follow_ups"])] if rng.random() < 0.5
+                                              else [f"Forvaltningen indstiller, {recommendation}"])),
                 ("heading", "Beslutning"),
                 ("line", decision),
             ]))
     return GoldMeeting(key=f"synthetic-{seed}", body=committee, start=start,
                        place=rng.choice(tables["places"]), participants=members[:4], absent=members[4:],
                        items=gold)
+
+
+def _parts(rng: random.Random, parts: list[str]) -> list[tuple[str, str]]:
+    """Now and then a numbered list of what a case holds (1., 2., 3.), as sagsfremstillinger print them."""
+    if rng.random() >= 0.4:
+        return []
+    chosen = rng.sample(parts, rng.randint(2, 3))
+    return [("line", "Sagen omfatter:")] + [("line", f"{n}. {part}") for n, part in enumerate(chosen, start=1)]
 
 
 # --- printing ---------------------------------------------------------------

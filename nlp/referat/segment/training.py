@@ -81,6 +81,15 @@ def _read_inputs(inputs: Sequence[str | Path], problems: list[str], skipped: lis
     return meetings, printed
 
 
+def _held_out_names(names: Sequence[str], share: float, seed: int) -> set[str]:
+    """The meetings held out: a stable share of them, and at least one where there are two or more."""
+    unique = sorted(set(names))
+    held = {name for name in unique if learning.held_out(name, share, seed)}
+    if not held and share > 0 and len(unique) >= 2:
+        held = {min(unique, key=lambda name: learning.held_out_key(name, seed))}
+    return held if len(held) < len(unique) else set()
+
+
 def train(inputs: Sequence[str | Path], out: str | Path, *, render_layouts: Sequence[Layout] | None = None,
           synthetic: int = 0, holdout: float | None = None, seed: int = 0, progress: Progress | None = None,
           command: str = "") -> SegmenterReport:
@@ -114,10 +123,12 @@ def train(inputs: Sequence[str | Path], out: str | Path, *, render_layouts: Sequ
     tests: list[LabelledDoc] = []
     documents: Counter = Counter()
 
+    held = _held_out_names([doc.name for doc in printed] + [m.key for m in meetings], share, seed)
+
     def take(doc: LabelledDoc) -> None:
         examples.append(learning.examples(doc))
         documents[doc.layout] += 1
-        if learning.held_out(doc.name, share, seed):
+        if doc.name in held:
             tests.append(doc)
         report_progress("collecting", len(examples), total)
 
@@ -128,15 +139,16 @@ def train(inputs: Sequence[str | Path], out: str | Path, *, render_layouts: Sequ
             take(learning.labelled_rendering(render(meeting, lay, seed)))
     counts = learning.class_counts(examples)
     collect_seconds = time.process_time() - started
+    if counts["found"] in (0, counts["candidates"]):
+        raise InputError(f"{counts['found']} of {counts['candidates']} candidate lines are headings: a model "
+                         "needs headings and lines that are not (tables of contents, numbered lists); add "
+                         "documents or layouts")
     few = counts["headings"] < int(spec["few_headings"])
-    if few:
-        log.warning("only %d labelled headings: the model will be weak; add records or portal meetings",
-                    counts["headings"])
 
     started = time.process_time()
     heldout: dict[str, dict] = {}
-    train_part = [e for e in examples if not learning.held_out(e.name, share, seed)]
-    if tests and train_part and any(e.found for e in train_part):
+    train_part = [e for e in examples if e.name not in held]
+    if tests and 0 < sum(e.found for e in train_part) < sum(e.candidates for e in train_part):
         report_progress("fitting", 0, 2)
         trial = learning.fit_examples(train_part, seed=seed)
         done = [0]
