@@ -69,7 +69,7 @@ def test_rendering_is_deterministic_and_seeded() -> None:
 
 
 def test_pdf_layout_has_pages_running_headers_and_hyphens() -> None:
-    rendering = R.render(meeting(12), "edoc-aabent")
+    rendering = R.render(meeting(24), "edoc-aabent")
     assert len(rendering.pages) >= 3
     assert all("Åbent referat" in page.split("\n")[0] for page in rendering.pages)
     assert re.search(r"[a-zæøå]-\n[a-zæøå]", rendering.text)

@@ -97,10 +97,25 @@ def _log(value: float) -> float:
 
 @dataclass
 class Features:
-    """Per candidate: dense features (rows of `dense`) and hashed token ids."""
+    """Per candidate: dense features (rows of `dense`), the rules' named evidence
+    (`Candidate.terms`, where the layout families give it) and hashed token ids."""
 
     dense: np.ndarray  # shape (n, len(DENSE_FEATURES))
     tokens: list[list[int]] = field(default_factory=list)
+    terms: list[dict[str, float]] = field(default_factory=list)
+
+    def matrix(self, term_names: Sequence[str]) -> np.ndarray:
+        """The dense features and the named terms, in `term_names` order, side by side."""
+        if not term_names:
+            return self.dense
+        named = np.array([[terms.get(name, 0.0) for name in term_names] for terms in self.terms],
+                         dtype=np.float64).reshape(len(self.terms), len(term_names))
+        return np.hstack([self.dense, named])
+
+    def subset(self, chosen: np.ndarray) -> Features:
+        """The rows where `chosen` is true."""
+        return Features(self.dense[chosen], [t for t, c in zip(self.tokens, chosen) if c],
+                        [t for t, c in zip(self.terms, chosen) if c])
 
 
 def candidate_features(cands: Sequence, lines: Lines, family: Family, hash_bits: int,
@@ -109,8 +124,9 @@ def candidate_features(cands: Sequence, lines: Lines, family: Family, hash_bits:
     n = len(cands)
     rows = np.zeros((n, len(DENSE_FEATURES)))
     tokens: list[list[int]] = []
+    terms = [dict(getattr(cand, "terms", None) or {}) for cand in cands]
     if not n:
-        return Features(rows, tokens)
+        return Features(rows, tokens, terms)
     size = max(1, len(lines))
     w = family.score
     list_words = w["list_words"]
@@ -201,7 +217,7 @@ def candidate_features(cands: Sequence, lines: Lines, family: Family, hash_bits:
                   f"next:{_first_word(lines, next_index)}", f"title:{_word(words[0]) if words else '<none>'}",
                   f"end:{_word(words[-1]) if words else '<none>'}"]
         tokens.append(sorted({zlib.crc32(name.encode("utf-8")) & mask for name in names}))
-    return Features(rows, tokens)
+    return Features(rows, tokens, terms)
 
 
 # --- the model ------------------------------------------------------------------
@@ -213,24 +229,27 @@ class HeadingModel:
     backend = BACKEND
 
     def __init__(self, weights: np.ndarray, hashed: np.ndarray, intercept: float, meta: dict | None = None,
-                 combine: Combine | None = None):
+                 combine: Combine | None = None, terms: Sequence[str] = ()):
         self.weights = np.asarray(weights, dtype=np.float64)
         self.hashed = np.asarray(hashed, dtype=np.float64)
         self.intercept = float(intercept)
         self.meta = dict(meta or {})
         self.combine = combine or default_combine()
+        self.terms = tuple(terms)  # the rules' evidence terms the model weighs, by name
         self.hash_bits = int(math.log2(len(self.hashed))) if len(self.hashed) else 0
         self.title_words = int(self.meta.get("params", {}).get("title_words", settings()["features"]["title_words"]))
-        if self.weights.shape != (len(DENSE_FEATURES),) or len(self.hashed) != 1 << self.hash_bits:
+        width = len(DENSE_FEATURES) + len(self.terms)
+        if self.weights.shape != (width,) or len(self.hashed) != 1 << self.hash_bits:
             raise ModelError(f"heading model arrays of shape {self.weights.shape} / {self.hashed.shape} do not "
-                             f"fit {len(DENSE_FEATURES)} features and a power-of-two hash table")
+                             f"fit {width} features and a power-of-two hash table")
 
     @property
     def params(self) -> dict:
-        """What meta.json records: training settings, the hash width, the feature names, the intercept."""
+        """What meta.json records: training settings, the hash width, the feature and term
+        names (in the order of `weights`), the intercept."""
         return dict(self.meta.get("params", {})) | {
             "hash_bits": self.hash_bits, "title_words": self.title_words,
-            "features": list(DENSE_FEATURES), "intercept": self.intercept}
+            "features": list(DENSE_FEATURES), "terms": list(self.terms), "intercept": self.intercept}
 
     @property
     def source(self) -> str:
@@ -241,7 +260,7 @@ class HeadingModel:
 
     def log_odds(self, features: Features) -> np.ndarray:
         """The model's log-odds that each candidate starts an item."""
-        values = features.dense @ self.weights + self.intercept
+        values = features.matrix(self.terms) @ self.weights + self.intercept
         for j, ids in enumerate(features.tokens):
             if ids:
                 values[j] += self.hashed[ids].sum()
@@ -281,9 +300,10 @@ class HeadingModel:
         try:
             arrays = {name: np.load(directory / f"{name}.npy", allow_pickle=False) for name in _ARRAYS}
             intercept = float(meta["params"]["intercept"])
-        except (OSError, ValueError, KeyError) as err:
+            terms = [str(name) for name in meta["params"].get("terms", [])]
+        except (OSError, ValueError, KeyError, TypeError) as err:
             raise ModelError(f"cannot read heading model ({err})", path=str(directory)) from err
-        return cls(arrays["weights"], arrays["hashed"], intercept, meta)
+        return cls(arrays["weights"], arrays["hashed"], intercept, meta, terms=terms)
 
 
 def load_heading_model(name: str | Path | HeadingModel | None = "default") -> HeadingModel | None:
@@ -318,7 +338,8 @@ def fit(features: Sequence[Features], labels: Sequence[np.ndarray], *, hash_bits
     import scipy.sparse as sp
     from sklearn.linear_model import LogisticRegression
 
-    dense = np.vstack([f.dense for f in features if len(f.dense)])
+    terms = sorted({name for f in features for t in f.terms for name in t})
+    dense = np.vstack([f.matrix(terms) for f in features if len(f.dense)])
     y = np.concatenate([np.asarray(lab, dtype=np.int8) for f, lab in zip(features, labels) if len(f.dense)])
     if len(set(y.tolist())) < 2:
         raise ValueError(f"{int(y.sum())} headings among {len(y)} candidates: a model needs both")
@@ -336,9 +357,10 @@ def fit(features: Sequence[Features], labels: Sequence[np.ndarray], *, hash_bits
     model = LogisticRegression(C=C, max_iter=max_iter, random_state=seed, solver="liblinear")
     model.fit(x, y)
     coef = model.coef_[0]
-    weights = coef[:len(DENSE_FEATURES)]
+    width = dense.shape[1]
+    weights = coef[:width]
     intercept = float(model.intercept_[0])
     info = dict(meta or {}) | {
         "params": {"title_words": title_words, "C": C, "max_iter": max_iter, "seed": seed},
         "n_candidates": int(len(y)), "n_headings": int(y.sum())}
-    return HeadingModel(weights, coef[len(DENSE_FEATURES):], intercept, info)
+    return HeadingModel(weights, coef[width:], intercept, info, terms=terms)

@@ -158,8 +158,7 @@ def fit_examples(docs: Sequence[DocExamples], *, seed: int = 0, meta: dict | Non
         for feats, y in doc.blocks:
             if keep < 1.0 and len(y):
                 chosen = (y == 1) | (rng.random(len(y)) < keep)
-                feats = Features(feats.dense[chosen], [t for t, c in zip(feats.tokens, chosen) if c])
-                y = y[chosen]
+                feats, y = feats.subset(chosen), y[chosen]
             features.append(feats)
             labels.append(y)
     return fit(features, labels, hash_bits=int(spec["hash_bits"]), title_words=int(spec["title_words"]),

@@ -401,15 +401,19 @@ def _meeting_fields(meeting: GoldMeeting) -> dict[str, str]:
 
 
 def _fill(template: str, fields: dict[str, str], lay: Layout) -> str | None:
-    """The template with its fields filled; None where a field it names is empty
-    (a case number field prints empty only where the layout says so)."""
+    """The template with its fields filled; None where a field it names is empty, unless
+    the line also holds the title or number (a table row keeps its empty case cell) or
+    the layout prints an empty case-number field."""
+    names = _FIELD.findall(template)
+    keeps = any(name in _ALWAYS_PRINTED for name in names)
     values = {}
-    for name in _FIELD.findall(template):
+    for name in names:
         value = fields.get(name) or ""
-        if not value and name not in _ALWAYS_PRINTED and not (name == "case" and lay.empty_case):
+        if not value and not keeps and not (name == "case" and lay.empty_case):
             return None
         values[name] = value
-    return _FIELD.sub(lambda m: values[m.group(1)], template)
+    line = _FIELD.sub(lambda m: values[m.group(1)], template)
+    return line.rstrip() if keeps else line
 
 
 def _plan(items: list[GoldItem], lay: Layout, rng: random.Random) -> list[_Planned]:
