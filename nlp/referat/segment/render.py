@@ -375,7 +375,7 @@ def render(meeting: GoldMeeting, chosen: Layout | str, seed: int = 0) -> Renderi
         printed.append(RenderedItem(plan.number, plan.label, " ".join(title.split()), case,
                                     item.closed, first, title_line, last))
         _body(out, plan, lay, fields, rng)
-    pages, offsets = _paginate(out.lines, lay, fields, rng)
+    pages, offsets = _paginate(out.lines, lay, fields, [(i.start, i.head_end) for i in printed])
     for rendered in printed:
         rendered.start, rendered.title_at = offsets[rendered.start], offsets[rendered.title_at]
         rendered.head_end = offsets[rendered.head_end]
@@ -654,18 +654,34 @@ def _ocr(text: str, rate: float, rng: random.Random) -> str:
 
 
 def _paginate(lines: list[str], lay: Layout, fields: dict[str, str],
-              rng: random.Random) -> tuple[list[str], dict[int, int]]:
-    """Pages (with running header and footer) and the raw offset of every body line."""
+              heads: list[tuple[int, int]]) -> tuple[list[str], dict[int, int]]:
+    """Pages (with running header and footer) and the raw offset of every body line.
+
+    A page is `page_lines` body lines, broken anywhere but inside an item's head:
+    a heading is kept with its title and case number, as word processors keep
+    a heading with the next paragraph.
+    """
     if lay.format != "pdf":
         offsets, pos = {}, 0
         for index, line in enumerate(lines):
             offsets[index] = pos
             pos += len(line) + 1
         return ["\n".join(lines) + "\n"], offsets
-    chunks = [lines[i:i + lay.page_lines] for i in range(0, len(lines), lay.page_lines)] or [[]]
+    inside_head = {line for first, last in heads for line in range(first + 1, last + 1)}
+    chunks: list[tuple[int, list[str]]] = []  # (index of the first body line, lines)
+    start = 0
+    while start < len(lines) or not chunks:
+        stop = min(start + lay.page_lines, len(lines))
+        while start < stop < len(lines) and stop in inside_head:
+            stop -= 1
+        stop = stop if stop > start else min(start + lay.page_lines, len(lines))
+        chunks.append((start, lines[start:stop]))
+        start = stop
+        if start >= len(lines):
+            break
     pages, offsets = [], {}
     page_start = 0
-    for number, chunk in enumerate(chunks, start=1):
+    for number, (first, chunk) in enumerate(chunks, start=1):
         values = fields | {"page": str(number), "pages": str(len(chunks))}
         top = [line for t in lay.header if (line := _fill(t, values, lay)) is not None]
         if lay.lone_page_number and number > 1:
@@ -673,9 +689,8 @@ def _paginate(lines: list[str], lay: Layout, fields: dict[str, str],
         bottom = [line for t in lay.footer if (line := _fill(t, values, lay)) is not None]
         page_lines = [*top, *([""] if top else []), *chunk, *([""] if bottom else []), *bottom]
         pos = page_start + sum(len(line) + 1 for line in top) + (1 if top else 0)
-        first = number - 1
         for k, line in enumerate(chunk):
-            offsets[first * lay.page_lines + k] = pos
+            offsets[first + k] = pos
             pos += len(line) + 1
         page = "\n".join(page_lines)
         pages.append(page)
