@@ -98,25 +98,23 @@ def test_tiny_model_scores_headings_above_list_lines(tiny_model: HeadingModel) -
 
 
 def test_rescore_combines_rules_and_model(tiny_model: HeadingModel) -> None:
-    class Cand:
-        def __init__(self, cand):
-            self.__dict__.update(cand.__dict__)
+    class Keep:
+        """Keeps the punkt family's candidates as the rules scored them."""
 
-    doc = labelled_rendering(render(synthetic_meeting(1, 4), "punkt-plain"))
-    lines = doc.lines()
-    family = next(f for f in config.families() if f.name == "punkt")
-    from referat.segment.detect import _score, find_candidates
+        def rescore(self, cands, lines, family):
+            if family.name == "punkt":
+                self.cands, self.lines, self.family = cands, lines, family
 
-    cands, _ = find_candidates(lines, family)
-    for pos, cand in enumerate(cands):
-        _score(cand, lines, family, 0, cands[pos + 1].line if pos + 1 < len(cands) else len(lines))
-    rules = [c.score for c in cands]
-    odds = tiny_model.log_odds(tiny_model.features(cands, lines, family))
+    keep = Keep()
+    best_layout(Lines(MINUTES), 0, keep)
+    rules = [c.score for c in keep.cands]
+    odds = tiny_model.log_odds(tiny_model.features(keep.cands, keep.lines, keep.family))
     model = HeadingModel(tiny_model.weights, tiny_model.hashed, tiny_model.intercept, tiny_model.meta,
-                         Combine(rule_weight=0.5, model_weight=2.0, clip=3.0))
-    model.rescore(cands, lines, family)
-    assert [c.score for c in cands] == pytest.approx([0.5 * r + 2.0 * float(np.clip(o, -3, 3))
-                                                      for r, o in zip(rules, odds)])
+                         Combine(rule_weight=0.5, model_weight=2.0, clip=3.0), tiny_model.terms)
+    model.rescore(keep.cands, keep.lines, keep.family)
+    assert len(rules) == 3
+    assert [c.score for c in keep.cands] == pytest.approx([0.5 * r + 2.0 * float(np.clip(o, -3, 3))
+                                                           for r, o in zip(rules, odds)])
 
 
 def test_model_finds_items_of_a_layout_it_never_saw(tiny_model: HeadingModel) -> None:
