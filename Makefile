@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: setup demo test test-fast browser bench clean
+.PHONY: setup demo test test-fast browser bench segmenter-model clean
 
 setup: $(STAMP)
 
@@ -46,6 +46,12 @@ bench: setup
 	$(BIN)/python bench/bench_pipeline.py
 	$(BIN)/python bench/bench_pdf.py
 	$(BIN)/python bench/bench_batch.py
+
+# The shipped heading model (models/segmenter/): Greve's meetings (../shared/corpora,
+# not part of this repository) printed in every layout of configs/renderings.toml.
+# bench/eval_segmenter.py gives its leave-one-layout-out figures.
+segmenter-model: setup
+	nice -n 10 $(BIN)/referat train segmenter ../shared/corpora/greve -o models/segmenter --force --seed 0
 
 clean:
 	rm -rf out .pytest_cache test-artifacts
