@@ -90,6 +90,16 @@ def test_features_are_one_row_per_candidate_and_empty_for_none() -> None:
     assert empty.dense.shape == (0, len(DENSE_FEATURES)) and empty.tokens == []
 
 
+def test_rule_terms_are_weighed_by_name() -> None:
+    from referat.segment.heading_model import Features
+
+    feats = Features(np.zeros((2, len(DENSE_FEATURES))), [[], []],
+                     [{"shape": 3.0, "bullet": 1.0, "new_term": 5.0}, {"shape": 1.0}])
+    named = feats.matrix(["bullet", "shape"])[:, len(DENSE_FEATURES):]
+    assert named.tolist() == [[1.0, 3.0], [0.0, 1.0]]  # a term the model lacks is left out, a missing one is 0
+    assert feats.matrix([]).shape == (2, len(DENSE_FEATURES))
+
+
 def test_tiny_model_scores_headings_above_list_lines(tiny_model: HeadingModel) -> None:
     blocks = recorded(MINUTES)
     punkt, _ = blocks["punkt"]

@@ -1,19 +1,20 @@
 """The learned heading model: how likely a candidate line is to start an item.
 
 The layout families (configs/layouts/) propose candidate headings and the
-rules score them (`detect._score`). This model scores the same candidates
-from the evidence the families compute — the rules' score, the shape, the
-number's continuity with the candidates around it, blank lines, a case
-number or a section heading just below, the title's casing and length, the
-position in the document, repetition (a table of contents, a running
-header) — plus the words of the line and the first words of the lines around
-it, hashed. Its log-odds join the rules' score in the chain search
+rules score them. This model scores the same candidates from the evidence
+the families compute — the rules' score and their named evidence terms
+(`Candidate.terms`, weighed by name, so a model keeps working when the rules
+gain a term), the shape, the number's continuity with the candidates around
+it, blank lines, a case number or a section heading just below, the title's
+casing and length, the position in the document, repetition (a table of
+contents, a running header) — plus the words of the line and the first
+words of the lines around it, hashed. Its log-odds join the rules' score in the chain search
 (`rescore`, configs/segmenter.toml [combine]), so the chain is still the
 best numbered sequence, now over better scores.
 
 The model is a logistic regression (scikit-learn at training time only);
 it ships as plain arrays and JSON (`weights.npy`, `hashed.npy`,
-`meta.json` with the feature names) under a SHA256SUMS that `load`
+`meta.json` with the feature and term names) under a SHA256SUMS that `load`
 verifies before it reads anything. Scoring is a dot product per candidate:
 the work is linear in the number of candidates, which is at most the
 number of lines per layout family.

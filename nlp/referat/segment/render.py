@@ -329,7 +329,6 @@ class _Printer:
 
     def __init__(self) -> None:
         self.lines: list[str] = []
-        self.heads: list[tuple[int, int]] = []  # (first heading line, title line) per item
 
     def add(self, *lines: str) -> None:
         self.lines.extend(lines)
@@ -356,7 +355,7 @@ def render(meeting: GoldMeeting, chosen: Layout | str, seed: int = 0) -> Renderi
         if line is not None:
             out.add(line)
     _toc(out, planned, lay, fields, rng)
-    printed: list[RenderedItem] = []
+    heads: list[tuple[_Planned, str, int, int, int]] = []  # item, title, first / title / last head line
     in_closed_part = False
     groups = _group_positions(planned, lay, rng)
     for position, plan in enumerate(planned):
@@ -370,15 +369,14 @@ def render(meeting: GoldMeeting, chosen: Layout | str, seed: int = 0) -> Renderi
             out.add(groups[position])
         out.blank(lay.blank_before)
         title = _ocr(item.title, lay.ocr * _TITLE_OCR_SHARE, rng)
-        first, title_line, last = _item_head(out, plan, title, lay, fields, rng)
-        case = item.case_number if any("{case}" in t for t in lay.heading) else None
-        printed.append(RenderedItem(plan.number, plan.label, " ".join(title.split()), case,
-                                    item.closed, first, title_line, last))
+        heads.append((plan, title, *_item_head(out, plan, title, lay, fields, rng)))
         _body(out, plan, lay, fields, rng)
-    pages, offsets = _paginate(out.lines, lay, fields, [(i.start, i.head_end) for i in printed])
-    for rendered in printed:
-        rendered.start, rendered.title_at = offsets[rendered.start], offsets[rendered.title_at]
-        rendered.head_end = offsets[rendered.head_end]
+    pages, offsets = _paginate(out.lines, lay, fields, [(first, last) for _, _, first, _, last in heads])
+    prints_case = any("{case}" in t for t in lay.heading)
+    printed = [RenderedItem(plan.number, plan.label, " ".join(title.split()),
+                            plan.gold.case_number if prints_case else None, plan.gold.closed,
+                            offsets[first], offsets[title_line], offsets[last])
+               for plan, title, first, title_line, last in heads]
     return Rendering(lay.name, lay.format, meeting, pages, printed)
 
 
