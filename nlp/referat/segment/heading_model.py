@@ -46,13 +46,14 @@ DEFAULT_MODEL = "segmenter"
 _ARRAYS = ("weights", "hashed")
 _FAR = 200  # lines: "no such candidate" counts as this far away
 _PAGE_TOP = 3  # non-blank lines after a page break that count as its top
+_EARLY = 0.1  # the share of a document's lines where its head and table of contents stand
 
 DENSE_FEATURES = (
     "rule_score", "shape_weight", "title_below", "case_after", "marker", "blank_before", "section_soon",
     "blank_after", "closed", "echo", "no_letters", "lowercase", "list_word", "capitalised", "sentence",
     "clause", "title_chars", "title_words", "all_caps", "capital_share", "ends_digit", "number_log",
     "number_one", "number_zero", "prev_seen", "prev_gap", "next_seen", "next_gap", "prev_is_minus_one",
-    "next_is_plus_one", "prev_distance", "next_distance", "body_lines", "body_sections", "position",
+    "next_is_plus_one", "prev_distance", "next_distance", "body_lines", "body_sections", "early",
     "same_title", "same_number", "furniture", "indent", "after_section", "after_colon", "page_top",
     "line_chars", "next_is_case", "next_is_section", "starts_digit",
 )
@@ -200,7 +201,7 @@ def candidate_features(cands: Sequence, lines: Lines, family: Family, hash_bits:
             _log(nxt_line - cand.line if j + 1 < n else _FAR),
             _log(lines.nonblank_between(head_end + 1, nxt_line)),
             lines.sections_between(head_end + 1, nxt_line) > 0,
-            cand.line / size,
+            cand.line < size * _EARLY,
             _log(keys.get(cand.key, 1) - 1) if cand.key else 0.0,
             _log(counts[cand.number] - 1),
             cand.line in furniture,

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from referat.evaluate import squash
 from referat.model import Item, Page
 from referat.segment.detect import best_layout
 from referat.segment.heading_model import Features, HeadingModel, candidate_features, fit, settings
@@ -220,7 +221,7 @@ class ItemScores:
         self.tp += len(matched)
         self.fn += len(want) - len(matched)
         self.fp += len(got) - len(matched) + extra
-        titles = sum(" ".join(i.title.split()) == g.title for g, i in matched)
+        titles = sum(squash(i.title) == squash(g.title) for g, i in matched)
         cases = sum((i.case_number or None) == g.case_number for g, i in matched)
         self.titles += titles
         self.cases += cases

@@ -138,6 +138,8 @@ class Layout:
     numbered_lists: float
     list_continues: float
     empty_case: bool
+    blank_lines: str
+    closed_body: str
 
 
 _CHOICES = {
@@ -146,7 +148,11 @@ _CHOICES = {
     "numbering": ("given", "running", "lettered", "padded"),
     "section": ("plain", "colon", "inline", "upper", "decision_of"),
     "table": ("tab", "cells", "spaces"),
+    "blank_lines": ("keep", "drop"),
+    "closed_body": ("full", "note"),
 }
+_CLOSED_NOTES = ("Sagen behandles for lukkede døre.", "Lukket sag - ikke offentlig.",
+                 "Punktet er lukket for offentligheden.")
 
 
 @lru_cache(maxsize=None)
@@ -370,14 +376,37 @@ def render(meeting: GoldMeeting, chosen: Layout | str, seed: int = 0) -> Renderi
         out.blank(lay.blank_before)
         title = _ocr(item.title, lay.ocr * _TITLE_OCR_SHARE, rng)
         heads.append((plan, title, *_item_head(out, plan, title, lay, fields, rng)))
-        _body(out, plan, lay, fields, rng)
-    pages, offsets = _paginate(out.lines, lay, fields, [(first, last) for _, _, first, _, last in heads])
-    prints_case = any("{case}" in t for t in lay.heading)
-    printed = [RenderedItem(plan.number, plan.label, " ".join(title.split()),
-                            plan.gold.case_number if prints_case else None, plan.gold.closed,
-                            offsets[first], offsets[title_line], offsets[last])
+        if item.closed and lay.closed_body == "note":
+            out.add(rng.choice(_CLOSED_NOTES))
+            out.blank()
+        else:
+            _body(out, plan, lay, fields, rng)
+    lines, moved = _without_blank_lines(out.lines) if lay.blank_lines == "drop" else (out.lines, None)
+    if moved is not None:
+        heads = [(plan, title, *(moved[i] for i in at)) for plan, title, *at in heads]
+    pages, offsets = _paginate(lines, lay, fields, [(first, last) for _, _, first, _, last in heads])
+    printed = [RenderedItem(plan.number, plan.label, " ".join(title.split()), _printed_case(plan.gold, lay),
+                            plan.gold.closed, offsets[first], offsets[title_line], offsets[last])
                for plan, title, first, title_line, last in heads]
     return Rendering(lay.name, lay.format, meeting, pages, printed)
+
+
+def _printed_case(item: GoldItem, lay: Layout) -> str | None:
+    """The case number as the rendering prints it: none where the layout has no case line,
+    or prints a closed item as its title and a note."""
+    if not any("{case}" in t for t in lay.heading) or item.closed and lay.closed_body == "note":
+        return None
+    return item.case_number
+
+
+def _without_blank_lines(lines: list[str]) -> tuple[list[str], dict[int, int]]:
+    """The lines without the blank ones, and where each non-blank line moved."""
+    kept, moved = [], {}
+    for index, line in enumerate(lines):
+        if line.strip():
+            moved[index] = len(kept)
+            kept.append(line)
+    return kept, moved
 
 
 def _meeting_fields(meeting: GoldMeeting) -> dict[str, str]:
@@ -500,6 +529,9 @@ def _item_head(out: _Printer, plan: _Planned, title: str, lay: Layout, fields: d
     item = plan.gold
     marker = rng.choice("OBD")
     printed = _closed_title(item, lay, title)
+    note = item.closed and lay.closed_body == "note"
+    if note and lay.closed not in ("prefix", "suffix"):
+        printed = f"Lukket: {printed}"  # nothing below the title says it, so the title does
     values = fields | {
         "number": str(plan.number), "label": plan.printed, "title": printed, "TITLE": printed.upper(),
         "case": item.case_number or "", "marker": marker,
@@ -511,7 +543,7 @@ def _item_head(out: _Printer, plan: _Planned, title: str, lay: Layout, fields: d
     title_line = last = lines_before
     first: int | None = None
     for template in lay.heading:
-        line = _fill(template, values, lay)
+        line = None if note and "{case}" in template and "{title}" not in template else _fill(template, values, lay)
         if line is None:
             continue
         if not line.strip():
