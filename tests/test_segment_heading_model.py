@@ -133,6 +133,21 @@ def test_model_finds_items_of_a_layout_it_never_saw(tiny_model: HeadingModel) ->
     assert (scores.f1, scores.exact) == (1.0, 4)
 
 
+def test_model_of_other_rules_leaves_the_rules_scores(tiny_model: HeadingModel, caplog) -> None:
+    class Cand:
+        def __init__(self, score):
+            self.score, self.terms = score, {"shape": 1.0}
+
+    other = HeadingModel(np.zeros(len(DENSE_FEATURES) + 1), tiny_model.hashed, 0.0, tiny_model.meta,
+                         terms=["a_term_no_rule_computes"])
+    cands = [Cand(2.5), Cand(-1.0)]
+    with caplog.at_level("WARNING", logger="referat.segment.heading_model"):
+        other.rescore(cands, Lines(MINUTES), config.families()[0])
+        other.rescore(cands, Lines(MINUTES), config.families()[0])
+    assert [c.score for c in cands] == [2.5, -1.0]
+    assert len([r for r in caplog.records if "a_term_no_rule_computes" in r.message]) == 1
+
+
 def test_save_load_round_trip_and_checksums(tmp_path, tiny_model: HeadingModel) -> None:
     path = tiny_model.save(tmp_path / "segmenter")
     assert sorted(p.name for p in path.iterdir()) == ["SHA256SUMS", "hashed.npy", "meta.json", "weights.npy"]

@@ -238,6 +238,7 @@ class HeadingModel:
         self.meta = dict(meta or {})
         self.combine = combine or default_combine()
         self.terms = tuple(terms)  # the rules' evidence terms the model weighs, by name
+        self._warned = False
         self.hash_bits = int(math.log2(len(self.hashed))) if len(self.hashed) else 0
         self.title_words = int(self.meta.get("params", {}).get("title_words", settings()["features"]["title_words"]))
         width = len(DENSE_FEATURES) + len(self.terms)
@@ -269,13 +270,28 @@ class HeadingModel:
         return values
 
     def rescore(self, cands: Sequence, lines: Lines, family: Family) -> None:
-        """detect's hook: each candidate's score becomes the rules' and the model's, combined."""
-        if not cands:
+        """detect's hook: each candidate's score becomes the rules' and the model's, combined.
+
+        A model that weighs evidence terms the rules do not compute (a model
+        trained with other rules) would misjudge every candidate: then the
+        rules' scores stand, and a warning says to retrain.
+        """
+        if not cands or not self._fits(getattr(cands[0], "terms", None) or {}):
             return
         c = self.combine
         odds = np.clip(self.log_odds(self.features(cands, lines, family)), -c.clip, c.clip)
         for cand, value in zip(cands, odds.tolist()):
             cand.score = c.rule_weight * cand.score + c.model_weight * value
+
+    def _fits(self, terms: dict) -> bool:
+        """Whether the candidates carry the evidence terms the model was trained on (warned once)."""
+        missing = [name for name in self.terms if name not in terms]
+        if missing and not self._warned:
+            self._warned = True
+            log.warning("the heading model weighs evidence the layout rules do not compute (%s): "
+                        "finding items by the rules alone; retrain it with `referat train segmenter`",
+                        ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else ""))
+        return not missing
 
     # --- persistence: JSON + .npy only ---------------------------------------------
 
