@@ -227,6 +227,19 @@ def model_card(meta: dict) -> str:
                          f"| {rules['exact']}/{rules['documents']} | {model['exact']}/{model['documents']} |")
     else:
         lines.append("(no held-out documents: too little data)")
-    lines += ["", "Leave-one-layout-out figures for the shipped model: `bench/eval_segmenter.py` "
-              "(bench/README.md).", ""]
+    lines += [
+        "",
+        "## How it is used, and its limits",
+        "",
+        "- `referat process` uses `models/segmenter` by default; `--segmenter rules` finds items by the",
+        "  layout rules alone, `--segmenter DIR` uses a model trained with `referat train segmenter`.",
+        "- The model only rescores lines a layout family proposes: a heading in a shape no family",
+        "  knows is not found (`referat train segmenter` warns how many gold headings that leaves out).",
+        "- Renderings share their words with the meetings they print: the held-out figures above are",
+        "  for unseen meetings in the layouts trained on. `bench/eval_segmenter.py` holds out whole",
+        "  layouts as well (leave one layout out), the better guide to layouts never seen.",
+        "- A model weighs the rules' evidence terms by name; where the rules no longer compute a term",
+        "  the model was trained with, the rules' scores stand and a warning says to retrain.",
+        "",
+    ]
     return "\n".join(lines)
