@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING
 
 from referat.model import Item, KindEvidence, Meeting, Page, Problem, Structure
 from referat.segment.detect import Chain, best_layout, letter_rank, missing_between
@@ -21,6 +22,9 @@ from referat.segment.items import build_items, items_from_hints
 from referat.segment.kind import Kind, document_kind
 from referat.segment.lines import Lines
 from referat.segment.meeting import body_of_decisions, head_lines, label_field, read_head
+
+if TYPE_CHECKING:
+    from referat.segment.heading_model import HeadingModel
 
 log = logging.getLogger(__name__)
 
@@ -38,12 +42,17 @@ class Segmentation:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def segment(text: str, pages: list[Page] | None = None, structure: Structure | None = None) -> Segmentation:
+def segment(text: str, pages: list[Page] | None = None, structure: Structure | None = None,
+            heading_model: HeadingModel | str | None = "default") -> Segmentation:
     """Meeting metadata and items of a normalised text (offsets index `text`).
 
     Every readable text gives a segmentation: where no items are found, or the
     document is no minutes nor agenda (`Meeting.kind` "andet"), `warnings`
     say why, and headings that were not kept are named there.
+
+    `heading_model`: the learned model that scores candidate headings with the
+    rules ("default": the shipped one; None or "rules": the rules alone; or a
+    model directory or a loaded `HeadingModel`).
     """
     lines = Lines(text, (page.start for page in pages or ()))
     warnings: list[Problem] = []
@@ -55,7 +64,9 @@ def segment(text: str, pages: list[Page] | None = None, structure: Structure | N
         items = items_from_hints(lines, structure.items, meeting)
         layout = STRUCTURE_LAYOUT
     else:
-        chain = best_layout(lines, len(pages or ()))
+        from referat.segment.heading_model import load_heading_model  # numpy: only when detecting
+
+        chain = best_layout(lines, len(pages or ()), load_heading_model(heading_model))
         stop = chain.candidates[0].line if chain.candidates else len(lines)
         head = read_head(lines, stop)
         meeting = head.meeting if structure is None else _merge(structure.meeting, head.meeting)

@@ -36,6 +36,7 @@ import math
 from bisect import bisect_right, insort
 import re
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from referat.segment import config
 from referat.segment.config import Family, HeadingShape
@@ -416,15 +417,26 @@ def scored_candidates(lines: Lines, family: Family, page_count: int = 0) -> tupl
     return [c for c in cands if c.score > float("-inf")], toc
 
 
-def best_chain(lines: Lines, family: Family, page_count: int = 0) -> Chain:
+class HeadingScorer(Protocol):
+    """What the chain search asks of a learned heading model (segment/heading_model.py)."""
+
+    def rescore(self, cands: list[Candidate], lines: Lines, family: Family) -> None:
+        """Set each candidate's score from the rules' score and the model's own."""
+
+
+def best_chain(lines: Lines, family: Family, page_count: int = 0,
+               heading_model: HeadingScorer | None = None) -> Chain:
     """The family's best chain of headings (possibly empty) and its score.
 
     Headings with a case number or a printed marker below them are near
     certain: their own best chain becomes anchors that the full chain must
     keep, so a numbered list inside an item can never stand in for the
-    items around it.
+    items around it. A `heading_model` rescores the candidates the rules
+    scored before the chain is searched.
     """
     cands, toc = scored_candidates(lines, family, page_count)
+    if heading_model is not None:
+        heading_model.rescore(cands, lines, family)
     strong = [c for c in cands if c.style[0] or c.style[1]]
     anchors: list[Candidate] = []
     if len(strong) >= _MIN_ANCHORS:
@@ -529,9 +541,9 @@ def _chain_dp(cands: list[Candidate], lines: Lines, family: Family,
     return (total if chain else 0.0), chain
 
 
-def best_layout(lines: Lines, page_count: int = 0) -> Chain:
+def best_layout(lines: Lines, page_count: int = 0, heading_model: HeadingScorer | None = None) -> Chain:
     """The best chain over all layout families (ties go to the family listed first)."""
-    chains = [best_chain(lines, family, page_count) for family in config.families()]
+    chains = [best_chain(lines, family, page_count, heading_model) for family in config.families()]
     for chain in chains:
         log.debug("layout %s: %d items, score %.1f", chain.family.name, len(chain.candidates), chain.score)
     best = max(chains, key=lambda c: c.score)  # max keeps the first of equals
