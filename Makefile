@@ -64,9 +64,10 @@ ner-model: setup
 	nice -n 10 $(BIN)/referat train ner --data ../shared/corpora/ner -o models/ner \
 	  --seed 0 --seed 1 --seed 2 --force
 
-# The shipped heading model (models/segmenter/): Greve's meetings (../shared/corpora,
-# not part of this repository) printed in every layout of configs/renderings.toml.
-# bench/eval_segmenter.py gives its leave-one-layout-out figures.
+# A heading model (models/segmenter/, used by `--segmenter default` once built): Greve's
+# meetings (../shared/corpora, not part of this repository) printed in every layout of
+# configs/renderings.toml (about 11 minutes on two shared cores). Not shipped: see
+# docs/decisions.md, "The heading model". bench/eval_segmenter.py gives its figures.
 segmenter-model: setup
 	nice -n 10 $(BIN)/referat train segmenter ../shared/corpora/greve -o models/segmenter --force --seed 0
 

@@ -228,6 +228,31 @@ DECISION_LIST_CONTINUES_NUMBERING = doc(
 )
 
 
+# A title wrapped onto a lower-case line that is also a section word, and a title cut after
+# "af" whose rest is one long line (text extraction joins the wrapped lines).
+WRAPPED_TITLES = doc(
+    "Referat", "Plan- og Miljøudvalget", "",
+    "1. Godkendelse af dagsorden", "", "Sagsnr.: 24-000101", "", *DECISION,
+    "2. Lokalplan nr. 7 for boliger ved Engvej, endelig", "vedtagelse", "", "Sagsnr.: 24-000102", "", *DECISION,
+    "3. Forslag fra Det Grønne Parti om sikring af",
+    "midler til vedligeholdelse af stier, grønne områder, legepladser og bænke i alle bydele samt en plan "
+    "for beplantning langs de store indfaldsveje i kommunen", "", "Sagsnr.: 24-000103", "", *DECISION,
+)
+
+# "Title" above "Sag nr. N"; a closed item whose decision restates its title in lower case, and a
+# decision list in a later item's history that quotes the same number and words.
+TITLE_ABOVE_AND_QUOTED = doc(
+    "Referat", "Byrådet", "",
+    "Godkendelse af dagsorden", "Sag nr. 231", "", *DECISION,
+    "Lukkede sager", "",
+    "Orientering", "Sag nr. 232", "", "Orienteringen blev taget til efterretning.", "",
+    "Åbne sager", "",
+    "Regulativ for vintervedligeholdelse", "Sag nr. 233", "", "Sagens forløb",
+    "Teknikudvalget 10/10/2024", "231. anbefales.", "232. orienteringen blev taget til efterretning.", "",
+    *DECISION,
+)
+
+
 @pytest.mark.parametrize("text, expected", [
     pytest.param(WITHDRAWN, [(1, None, "Godkendelse af dagsorden", "21/1001"), (2, None, "Budgetopfølgning", "21/1002"),
                              (5, None, "Salg af grund ved Skolevej", "21/1005"), (6, None, "Eventuelt", "21/1006")],
@@ -297,6 +322,16 @@ DECISION_LIST_CONTINUES_NUMBERING = doc(
                                                      (2, None, "Budget 2025 - 1. behandling", None),
                                                      (3, None, "Eventuelt", None)],
                  id="decision-list-restarts-and-continues"),
+    pytest.param(WRAPPED_TITLES, [(1, None, "Godkendelse af dagsorden", "24-000101"),
+                                  (2, None, "Lokalplan nr. 7 for boliger ved Engvej, endelig vedtagelse", "24-000102"),
+                                  (3, None, "Forslag fra Det Grønne Parti om sikring af midler til vedligeholdelse af "
+                                   "stier, grønne områder, legepladser og bænke i alle bydele samt en plan for "
+                                   "beplantning langs de store indfaldsveje i kommunen", "24-000103")],
+                 id="titles-wrapped-onto-a-section-word-and-a-long-line"),
+    pytest.param(TITLE_ABOVE_AND_QUOTED, [(231, None, "Godkendelse af dagsorden", None),
+                                          (232, None, "Orientering", None),
+                                          (233, None, "Regulativ for vintervedligeholdelse", None)],
+                 id="title-above-its-number-restated-and-quoted-below"),
 ])
 def test_layouts(text: str, expected: list[tuple]) -> None:
     assert items_of(text) == expected

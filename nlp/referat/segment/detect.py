@@ -325,6 +325,11 @@ def _style_change(a: Candidate, b: Candidate, weights: tuple[float, ...]) -> flo
     return sum(weight for weight, x, y in zip(weights, a.style, b.style) if x != y)
 
 
+def _initial_case(cand: Candidate) -> bool:
+    """Whether the title starts in lower case: a copy of a heading keeps its case."""
+    return cand.raw_title[:1].islower()
+
+
 def _drop_repeats(cands: list[Candidate], lines: Lines) -> None:
     """Merge a heading printed twice in a row; drop a title that reappears later (a TOC)."""
     groups: dict[tuple[int, int, str], list[Candidate]] = {}  # titles that can match share 4 first characters
@@ -336,8 +341,9 @@ def _drop_repeats(cands: list[Candidate], lines: Lines) -> None:
             if cand.dropped:
                 continue
             for later in group[pos + 1: pos + 1 + _SAME_NUMBER_LOOKAHEAD]:
-                if later.dropped or not same_title(cand.key, later.key):
-                    continue
+                if (later.dropped or later.number_line == cand.number_line  # two readings of one number line
+                        or not same_title(cand.key, later.key) or _initial_case(later) != _initial_case(cand)):
+                    continue  # ("3. orienteringen blev taget til efterretning" in a later item repeats no "3. Orientering")
                 if cand.echo is None and later.line > cand.head_end and \
                         lines.nonblank_between(cand.head_end + 1, later.line) == 0:
                     cand.echo = later.head_end

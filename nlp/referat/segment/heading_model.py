@@ -341,8 +341,8 @@ def load_heading_model(name: str | Path | HeadingModel | None = "default") -> He
 @lru_cache(maxsize=1)
 def _default_model() -> HeadingModel | None:
     path = models_dir() / DEFAULT_MODEL
-    if not path.is_dir():
-        log.warning("no heading model in %s: finding items by the rules alone", path)
+    if not path.is_dir():  # none is shipped (models/segmenter/README: why); `make segmenter-model` builds one
+        log.debug("no heading model in %s: finding items by the rules alone", path)
         return None
     return HeadingModel.load(path)
 

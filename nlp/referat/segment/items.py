@@ -33,13 +33,15 @@ def _continuation(lines: Lines, title: str, last: int, shapes: Sequence[HeadingS
     if index is None or not title.split():
         return None
     text = lines[index].text
-    if (len(text) > _MAX_WRAP_CHARS or index in lines.furniture or lines.case_number(index) or lines.section(index)
+    lower_below = index == last + 1 and text[0].islower()  # "vedtagelse" under "..., endelig": no section head
+    joiners = config.base().continues_after
+    joined = title.split()[-1].casefold() in joiners or title.endswith(tuple(j for j in joiners if not j.isalpha()))
+    # a title cut after "af" goes on whatever the length of the rest (text extraction joins wrapped lines)
+    if (len(text) > _MAX_WRAP_CHARS * (2 if joined else 1) or index in lines.furniture or lines.case_number(index)
+            or (lines.section(index) and not lower_below)
             or any(s.pattern.match(text) for s in shapes) or clean_title(title).marker or text.endswith(".")):
         return None
-    joiners = config.base().continues_after
-    if title.split()[-1].casefold() in joiners or title.endswith(tuple(j for j in joiners if not j.isalpha())):
-        return index
-    return index if index == last + 1 and text[0].islower() else None
+    return index if joined or lower_below else None
 
 
 def _head_title(lines: Lines, cand: Candidate, shapes: Sequence[HeadingShape]) -> tuple[str, int]:
