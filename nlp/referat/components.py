@@ -159,9 +159,9 @@ def referat_ents(doc: Doc) -> Doc:
 
 def build_nlp(ner: str = "rules") -> Language:
     """Blank Danish with every rule component, the `ner` backend, and `referat_ents`."""
-    import spacy
+    from referat.lazy import spacy_blank
 
-    nlp = spacy.blank("da")
+    nlp = spacy_blank("da")
     for name in RULE_COMPONENTS:
         nlp.add_pipe(name)
     if ner != "rules":

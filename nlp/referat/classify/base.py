@@ -18,7 +18,7 @@ import json
 import logging
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -125,6 +125,11 @@ class ModelClassifier(Classifier):
         """Input features that speak for `label` (empty where the model cannot say)."""
         return []
 
+    def explained_proba(self, texts: Sequence[str]) -> tuple[np.ndarray, Callable[[int, str], list[str]]]:
+        """`predict_proba`, and a function (row, label) -> the features of that row that speak
+        for the label; a backend that can reuse its features for both overrides this."""
+        return self.predict_proba(texts), lambda index, label: self.explain(texts[index], label)
+
     def predict(self, texts: Sequence[str]) -> list[str]:
         probs = self.predict_proba(texts)
         return [ITEM_TYPES[int(i)] for i in np.argmax(probs, axis=1)]
@@ -132,16 +137,15 @@ class ModelClassifier(Classifier):
     # --- combining with the rules ---------------------------------------------
 
     def score_items(self, texts: Sequence[ItemText]) -> list[Classification]:
-        inputs = [model_input(t) for t in texts]
-        probs = self.predict_proba(inputs)
+        probs, explain = self.explained_proba([model_input(t) for t in texts])
         results = []
-        for text, model_text, row in zip(texts, inputs, probs):
+        for index, (text, row) in enumerate(zip(texts, probs)):
             ruled = self.rules.evaluate(text) if self.rules is not None else None
-            results.append(self._combine(model_text, row, ruled))
+            results.append(self._combine(row, ruled, lambda label, i=index: explain(i, label)))
         return results
 
-    def _combine(self, model_text: str, probs: np.ndarray, ruled: RuleResult | None
-                 ) -> Classification:
+    def _combine(self, probs: np.ndarray, ruled: RuleResult | None,
+                 explain: Callable[[str], list[str]]) -> Classification:
         logits = {t: math.log(max(float(p), 1e-12)) for t, p in zip(ITEM_TYPES, probs)}
         if ruled is not None:
             for t in ITEM_TYPES:
@@ -151,7 +155,7 @@ class ModelClassifier(Classifier):
         evidence = ruled.evidence(label) if ruled is not None else []
         model_label = ITEM_TYPES[int(np.argmax(probs))]
         if model_label == label:
-            terms = self.explain(model_text, label)
+            terms = explain(label)
             evidence.append(f"model: p={float(probs[ITEM_TYPES.index(label)]):.2f}"
                             + (f" ({', '.join(terms)})" if terms else ""))
         source = self.source + ("+rules" if ruled is not None and ruled.hits else "")

@@ -30,6 +30,7 @@ from referat.resources import load_toml
 
 SCOPES = ("beslutning", "indstilling", "body", "title")
 ROLES = ("outcome", "approval")
+_BEFORE, _AFTER = r"(?<!\w)(?:", r")(?!\w)"  # a phrase is whole words
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,20 @@ class EvidenceRules:
     scope_weights: dict[str, float]
     unresolved_approval_weight: float
     phrases: dict[str, tuple[Phrase, ...]]  # per scope
+    combined: dict[str, re.Pattern] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # One pattern per scope finds where any phrase starts, in one scan of the text.
+        combined = {}
+        for scope, phrases in self.phrases.items():
+            try:
+                inner = "|".join(p.pattern.pattern[len(_BEFORE):-len(_AFTER)] for p in phrases)
+                combined[scope] = re.compile(f"{_BEFORE}{inner}{_AFTER}" if phrases else r"(?!)",
+                                             re.IGNORECASE)
+            except re.error as err:
+                raise ValueError(f"{CONFIG}: the {scope} phrases do not combine into one pattern "
+                                 f"({err}); phrases may not use named groups or backreferences") from err
+        object.__setattr__(self, "combined", combined)
 
     @classmethod
     def from_table(cls, table: dict) -> EvidenceRules:
@@ -124,7 +139,7 @@ class EvidenceRules:
                     phrases[scope].append(Phrase(
                         type=entry["type"], role=entry.get("role", "outcome"),
                         weight=float(entry["weight"]),
-                        pattern=re.compile(rf"(?<!\w)(?:{pattern})(?!\w)", re.IGNORECASE)))
+                        pattern=re.compile(f"{_BEFORE}{pattern}{_AFTER}", re.IGNORECASE)))
         return cls(
             prior={t: float(table.get("prior", {}).get(t, 0.0)) for t in ITEM_TYPES},
             scope_weights={s: float(table["scopes"].get(s, 0.0)) for s in SCOPES},
@@ -137,21 +152,26 @@ class EvidenceRules:
         return default_rules()
 
     def find(self, scope: str, text: str) -> list[tuple[Phrase, str]]:
-        """Phrases of a scope in a text; of overlapping matches the longest stays."""
-        if not text:
-            return []
-        matches = []
-        for phrase in self.phrases[scope]:
-            for m in phrase.pattern.finditer(text):
-                if m.end() > m.start():
-                    matches.append((m.start(), m.end(), phrase))
-        matches.sort(key=lambda m: (m[0], -(m[1] - m[0]), -m[2].weight))
+        """Phrases of a scope in a text, left to right; where matches overlap, the one that
+        starts first stays, and of those starting at one place the longest (then heaviest)."""
         kept: list[tuple[Phrase, str]] = []
-        reach = -1
-        for start, end, phrase in matches:
-            if start >= reach:
-                kept.append((phrase, text[start:end]))
-                reach = end
+        if not text:
+            return kept
+        phrases = self.phrases[scope]
+        search = self.combined[scope].search
+        position = 0
+        while (found := search(text, position)) is not None:
+            start = found.start()
+            best_end, best = start, None
+            for phrase in phrases:
+                m = phrase.pattern.match(text, start)
+                if m is not None and (m.end(), phrase.weight) > (best_end, best.weight if best else -1.0):
+                    best_end, best = m.end(), phrase
+            if best is None:  # only empty matches here
+                position = start + 1
+                continue
+            kept.append((best, text[start:best_end]))
+            position = best_end
         return kept
 
     def evaluate(self, text: ItemText) -> RuleResult:
