@@ -12,12 +12,7 @@ One function per stage, and `process()` for the whole pipeline::
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("referat-nlp")
-except PackageNotFoundError:  # a source tree that was never installed
-    __version__ = "0.0.0+unknown"
+from referat._version import __version__
 
 from referat import lazy as _lazy  # noqa: E402
 

@@ -10,26 +10,30 @@ message; the path is in `err.path`.
 from __future__ import annotations
 
 import hashlib
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 
 from referat.errors import InputError, LimitExceeded
-from referat.ingest.docx import read_docx
-from referat.ingest.html import read_html
-from referat.ingest.pdf import read_pdf
-from referat.ingest.portal_json import read_portal_json
 from referat.ingest.sniff import sniff
-from referat.ingest.txt import read_txt
 from referat.model import Source
 
-READERS: dict[str, Callable] = {
-    "txt": read_txt,
-    "pdf": read_pdf,
-    "html": read_html,
-    "docx": read_docx,
-    "portal_json": read_portal_json,
+READERS: dict[str, str] = {
+    "txt": "referat.ingest.txt:read_txt",
+    "pdf": "referat.ingest.pdf:read_pdf",
+    "html": "referat.ingest.html:read_html",
+    "docx": "referat.ingest.docx:read_docx",
+    "portal_json": "referat.ingest.portal_json:read_portal_json",
 }
-"""format -> reader(data, *, path, max_pages) -> (pages, structure, encoding)."""
+"""format -> "module:reader", reader(data, *, path, max_pages) -> (pages, structure, encoding).
+A reader's module (and the library behind it: PDFium, lxml, python-docx) is
+imported the first time a file of its format is read."""
+
+
+def reader(fmt: str) -> Callable:
+    """The reader function of a format, imported on first use."""
+    module, _, name = READERS[fmt].partition(":")
+    return getattr(importlib.import_module(module), name)
 
 MAX_BYTES = 100 * 2**20
 MAX_PAGES = 2000
@@ -43,7 +47,7 @@ def read(path: str | Path, *, max_bytes: int = MAX_BYTES, max_pages: int = MAX_P
         raise InputError("empty file" if not data else "empty file (whitespace only)",
                          path=name, code="empty")
     fmt = sniff(data, Path(path).suffix, path=name)
-    pages, structure, encoding = READERS[fmt](data, path=name, max_pages=max_pages)
+    pages, structure, encoding = reader(fmt)(data, path=name, max_pages=max_pages)
     if not any(page.strip() for page in pages):
         raise InputError(f"no text in this {fmt} file", path=name, code="empty")
     return Source(path=name, sha256=hashlib.sha256(data).hexdigest(), format=fmt, pages=pages,
@@ -68,4 +72,4 @@ def _read_bytes(path: Path, name: str, max_bytes: int) -> bytes:
                          code="unreadable") from err
 
 
-__all__ = ["READERS", "read"]
+__all__ = ["READERS", "read", "reader"]
