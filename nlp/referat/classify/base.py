@@ -64,24 +64,44 @@ class Classifier(ABC):
     def score_items(self, texts: Sequence[ItemText]) -> list[Classification]:
         """A classification per item text (no marker involved)."""
 
+    @abstractmethod
+    def logits(self, texts: Sequence[ItemText]) -> np.ndarray:
+        """The logits behind `score_items`, before the temperature: shape (n, 3)."""
+
+    @property
+    def temperature(self) -> float:
+        """What the logits are divided by so that scores are calibrated (`calibration.py`)."""
+        return 1.0
+
 
 class RuleClassifier(Classifier):
     """The evidence rules alone: no model file needed."""
 
     source = "rules"
 
-    def __init__(self, rules: EvidenceRules | None = None):
+    def __init__(self, rules: EvidenceRules | None = None, temperature: float | None = None):
         super().__init__(rules or EvidenceRules.default())
+        self._temperature = temperature
+
+    @property
+    def temperature(self) -> float:
+        if self._temperature is None:
+            self._temperature = default_temperature("rules")
+        return self._temperature
 
     def score_items(self, texts: Sequence[ItemText]) -> list[Classification]:
         results = []
         for text in texts:
             ruled = self.rules.evaluate(text)
-            scores = ruled.scores
+            scores = softmax({t: v / self.temperature for t, v in ruled.logits.items()})
             results.append(Classification(label=ruled.label, score=scores[ruled.label],
                                           scores=scores, evidence=ruled.evidence(ruled.label),
                                           source=self.source))
         return results
+
+    def logits(self, texts: Sequence[ItemText]) -> np.ndarray:
+        rows = [self.rules.evaluate(text).logits for text in texts]
+        return np.array([[row[t] for t in ITEM_TYPES] for row in rows]).reshape(-1, len(ITEM_TYPES))
 
 
 class ModelClassifier(Classifier):
@@ -102,11 +122,18 @@ class ModelClassifier(Classifier):
         version = self.meta.get("version", "0")
         return f"model:{self.backend}@{version}"
 
+    @property
+    def temperature(self) -> float:
+        """The model directory's own (meta.json "calibration"), else the configured default."""
+        own = (self.meta.get("calibration") or {}).get("temperature")
+        return float(own) if own is not None else default_temperature()
+
     # --- the model protocol ---------------------------------------------------
 
     @abstractmethod
-    def fit(self, texts: Sequence[str], labels: Sequence[str], seed: int = 0) -> ModelClassifier:
-        """Train on model inputs and their labels (from `ITEM_TYPES`)."""
+    def fit(self, texts: Sequence[str], labels: Sequence[str], seed: int = 0,
+            progress: Callable[[int, int], None] | None = None) -> ModelClassifier:
+        """Train on model inputs and their labels (from `ITEM_TYPES`); `progress(step, steps)`."""
 
     @abstractmethod
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
@@ -144,14 +171,24 @@ class ModelClassifier(Classifier):
             results.append(self._combine(row, ruled, lambda label, i=index: explain(i, label)))
         return results
 
-    def _combine(self, probs: np.ndarray, ruled: RuleResult | None,
-                 explain: Callable[[str], list[str]]) -> Classification:
+    def logits(self, texts: Sequence[ItemText]) -> np.ndarray:
+        probs = self.predict_proba([model_input(t) for t in texts])
+        rows = [self._logits(row, self.rules.evaluate(text) if self.rules is not None else None)
+                for text, row in zip(texts, probs)]
+        return np.array([[row[t] for t in ITEM_TYPES] for row in rows]).reshape(-1, len(ITEM_TYPES))
+
+    def _logits(self, probs: np.ndarray, ruled: RuleResult | None) -> dict[str, float]:
         logits = {t: math.log(max(float(p), 1e-12)) for t, p in zip(ITEM_TYPES, probs)}
         if ruled is not None:
             for t in ITEM_TYPES:
                 logits[t] += self.rule_weight * ruled.evidence_logits[t]
-        scores = softmax(logits)
-        label = max(ITEM_TYPES, key=lambda t: scores[t])
+        return logits
+
+    def _combine(self, probs: np.ndarray, ruled: RuleResult | None,
+                 explain: Callable[[str], list[str]]) -> Classification:
+        logits = self._logits(probs, ruled)
+        scores = softmax({t: v / self.temperature for t, v in logits.items()})
+        label = max(ITEM_TYPES, key=lambda t: logits[t])
         evidence = ruled.evidence(label) if ruled is not None else []
         model_label = ITEM_TYPES[int(np.argmax(probs))]
         if model_label == label:
@@ -161,6 +198,11 @@ class ModelClassifier(Classifier):
         source = self.source + ("+rules" if ruled is not None and ruled.hits else "")
         return Classification(label=label, score=scores[label], scores=scores,
                               evidence=evidence, source=source)
+
+
+def default_temperature(kind: str = "model") -> float:
+    """The configured temperature for model + rules ("model") or the rules alone ("rules")."""
+    return float(load_toml("classifier.toml").get("calibration", {}).get(f"{kind}_temperature", 1.0))
 
 
 # --- model directories: meta and checksums -----------------------------------

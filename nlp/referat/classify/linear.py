@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -182,7 +182,8 @@ class LinearClassifier(ModelClassifier):
 
     # --- the model protocol -------------------------------------------------------
 
-    def fit(self, texts: Sequence[str], labels: Sequence[str], seed: int = 0) -> LinearClassifier:
+    def fit(self, texts: Sequence[str], labels: Sequence[str], seed: int = 0,
+            progress: Callable[[int, int], None] | None = None) -> LinearClassifier:
         import scipy.sparse as sp
         from sklearn.linear_model import LogisticRegression
 
@@ -195,7 +196,11 @@ class LinearClassifier(ModelClassifier):
         y = np.array([ITEM_TYPES.index(label) for label in labels])
         model = LogisticRegression(C=float(self.params["C"]), max_iter=int(self.params["max_iter"]),
                                    random_state=seed)
+        if progress is not None:
+            progress(0, 1)
         model.fit(x, y)
+        if progress is not None:
+            progress(1, 1)
         # Classes absent from the training data keep a column that never wins.
         self.coef = np.zeros((len(ITEM_TYPES), x.shape[1]))
         self.intercept = np.full(len(ITEM_TYPES), -30.0)
