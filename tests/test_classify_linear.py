@@ -256,6 +256,7 @@ def test_vocabulary_finds_every_term_and_nothing_else():
 
 def test_explain_reads_the_rows_of_the_batch(trained):
     probs, explain = trained.explained_proba(["Beslutning: Drøftet.", "Beslutning: Godkendt."])
-    assert explain(0, "drøftelse") == trained.explain("Beslutning: Drøftet.", "drøftelse")
-    assert "godkendt" in explain(1, "beslutning")
+    drøftet, godkendt = explain([0, 1], ["drøftelse", "beslutning"])
+    assert drøftet == trained.explain("Beslutning: Drøftet.", "drøftelse")
+    assert "godkendt" in godkendt and explain([1], ["beslutning"]) == [godkendt]
     assert np.allclose(probs, trained.predict_proba(["Beslutning: Drøftet.", "Beslutning: Godkendt."]))

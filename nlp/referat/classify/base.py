@@ -152,10 +152,11 @@ class ModelClassifier(Classifier):
         """Input features that speak for `label` (empty where the model cannot say)."""
         return []
 
-    def explained_proba(self, texts: Sequence[str]) -> tuple[np.ndarray, Callable[[int, str], list[str]]]:
-        """`predict_proba`, and a function (row, label) -> the features of that row that speak
-        for the label; a backend that can reuse its features for both overrides this."""
-        return self.predict_proba(texts), lambda index, label: self.explain(texts[index], label)
+    def explained_proba(self, texts: Sequence[str]) -> tuple[np.ndarray, Explainer]:
+        """`predict_proba`, and a function (rows, a label each) -> the features of each row that
+        speak for its label; a backend that can reuse its features for both overrides this."""
+        return self.predict_proba(texts), lambda indices, labels: [
+            self.explain(texts[i], label) for i, label in zip(indices, labels)]
 
     def predict(self, texts: Sequence[str]) -> list[str]:
         probs = self.predict_proba(texts)
@@ -165,10 +166,23 @@ class ModelClassifier(Classifier):
 
     def score_items(self, texts: Sequence[ItemText]) -> list[Classification]:
         probs, explain = self.explained_proba([model_input(t) for t in texts])
+        ruled = [self.rules.evaluate(t) if self.rules is not None else None for t in texts]
+        logits = [self._logits(row, r) for row, r in zip(probs, ruled)]
+        labels = [max(ITEM_TYPES, key=lambda t, lg=lg: lg[t]) for lg in logits]
+        # the model's own terms, where the model agrees with the final type
+        agreeing = [i for i, (row, label) in enumerate(zip(probs, labels))
+                    if ITEM_TYPES[int(np.argmax(row))] == label]
+        terms = dict(zip(agreeing, explain(agreeing, [labels[i] for i in agreeing])))
         results = []
-        for index, (text, row) in enumerate(zip(texts, probs)):
-            ruled = self.rules.evaluate(text) if self.rules is not None else None
-            results.append(self._combine(row, ruled, lambda label, i=index: explain(i, label)))
+        for i, (row, r, lg, label) in enumerate(zip(probs, ruled, logits, labels)):
+            scores = softmax({t: v / self.temperature for t, v in lg.items()})
+            evidence = r.evidence(label) if r is not None else []
+            if i in terms:
+                evidence.append(f"model: p={float(row[ITEM_TYPES.index(label)]):.2f}"
+                                + (f" ({', '.join(terms[i])})" if terms[i] else ""))
+            source = self.source + ("+rules" if r is not None and r.hits else "")
+            results.append(Classification(label=label, score=scores[label], scores=scores,
+                                          evidence=evidence, source=source))
         return results
 
     def logits(self, texts: Sequence[ItemText]) -> np.ndarray:
@@ -184,20 +198,9 @@ class ModelClassifier(Classifier):
                 logits[t] += self.rule_weight * ruled.evidence_logits[t]
         return logits
 
-    def _combine(self, probs: np.ndarray, ruled: RuleResult | None,
-                 explain: Callable[[str], list[str]]) -> Classification:
-        logits = self._logits(probs, ruled)
-        scores = softmax({t: v / self.temperature for t, v in logits.items()})
-        label = max(ITEM_TYPES, key=lambda t: logits[t])
-        evidence = ruled.evidence(label) if ruled is not None else []
-        model_label = ITEM_TYPES[int(np.argmax(probs))]
-        if model_label == label:
-            terms = explain(label)
-            evidence.append(f"model: p={float(probs[ITEM_TYPES.index(label)]):.2f}"
-                            + (f" ({', '.join(terms)})" if terms else ""))
-        source = self.source + ("+rules" if ruled is not None and ruled.hits else "")
-        return Classification(label=label, score=scores[label], scores=scores,
-                              evidence=evidence, source=source)
+
+Explainer = Callable[[Sequence[int], Sequence[str]], list[list[str]]]
+"""explain(rows, a type each) -> for each row, the input features that speak for its type."""
 
 
 def default_temperature(kind: str = "model") -> float:

@@ -169,14 +169,21 @@ class LinearClassifier(ModelClassifier):
                                     bool(self.params["sublinear_tf"]))
         return out
 
+    def _by_column(self) -> np.ndarray:
+        """The coefficients a column to a row (n_features, 3): one gather per batch."""
+        if getattr(self, "_coef_by_column", (None,))[0] is not self.coef:
+            self._coef_by_column = (self.coef, np.ascontiguousarray(self.coef.T))
+        return self._coef_by_column[1]
+
     def _decision(self, rows: dict[str, Rows], n: int) -> np.ndarray:
         scores = np.tile(self.intercept, (n, 1))
-        offset = 0
+        weights, offset = self._by_column(), 0
         for block in _BLOCKS:
             r = rows[block]
-            weights = self.coef[:, offset + r.col] * r.value
-            for label in range(len(ITEM_TYPES)):
-                scores[:, label] += np.bincount(r.row, weights=weights[label], minlength=n)
+            if len(r.row):
+                starts = np.flatnonzero(np.diff(r.row, prepend=-1))  # rows are sorted
+                scores[r.row[starts]] += np.add.reduceat(weights[offset + r.col] * r.value[:, None],
+                                                         starts, axis=0)
             offset += len(self.vocabularies[block])
         return scores
 
@@ -250,7 +257,7 @@ class LinearClassifier(ModelClassifier):
 
     def explain(self, text: str, label: str) -> list[str]:
         """The word n-grams of `text` that push most towards `label`."""
-        return self.explained_proba([text])[1](0, label)
+        return self.explained_proba([text])[1]([0], [label])[0]
 
     # --- persistence: JSON + .npy only -------------------------------------------
 
@@ -290,24 +297,34 @@ class LinearClassifier(ModelClassifier):
         return model
 
 
-def _no_terms(index: int, label: str) -> list[str]:
-    return []
+def _no_terms(indices: Sequence[int], labels: Sequence[str]) -> list[list[str]]:
+    return [[] for _ in indices]
 
 
 class _Explainer:
-    """The word n-grams of a batch's item that push most towards a type, from its rows."""
+    """For rows of a batch and a type each, the word n-grams that push most towards that type,
+    read from the batch's TF-IDF rows in one pass."""
 
     def __init__(self, model: LinearClassifier, words: Rows):
         self.model = model
         self.words = words
-        self.bounds = np.searchsorted(words.row, np.arange(words.n + 1))
 
-    def __call__(self, index: int, label: str) -> list[str]:
-        lo, hi = self.bounds[index], self.bounds[index + 1]
-        if lo == hi:
-            return []
-        cols = self.words.col[lo:hi]
-        contrib = self.words.value[lo:hi] * self.model.coef[ITEM_TYPES.index(label), cols]
-        order = np.argsort(-contrib, kind="stable")[: int(self.model.params.get("explain_terms", 3))]
+    def __call__(self, indices: Sequence[int], labels: Sequence[str]) -> list[list[str]]:
+        words, out = self.words, [[] for _ in indices]
+        if not len(indices) or not len(words.row):
+            return out
+        wanted = np.full(words.n, -1, dtype=np.int64)
+        wanted[np.asarray(indices)] = [ITEM_TYPES.index(label) for label in labels]
+        label = wanted[words.row]
+        keep = label >= 0
+        row, col = words.row[keep], words.col[keep]
+        contrib = words.value[keep] * self.model._by_column()[col, label[keep]]
+        order = np.lexsort((-contrib, row))  # by row, strongest first; ties in column order
+        row, col, contrib = row[order], col[order], contrib[order]
+        rank = np.arange(len(row)) - np.searchsorted(row, row)
+        top = np.flatnonzero((rank < int(self.model.params.get("explain_terms", 3))) & (contrib > 0))
+        slot = {index: i for i, index in enumerate(indices)}
         terms = self.model.vocabularies["word"].terms
-        return [terms[cols[i]] for i in order if contrib[i] > 0]
+        for k in top:
+            out[slot[int(row[k])]].append(terms[col[k]])
+        return out

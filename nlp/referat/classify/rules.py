@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -110,6 +111,8 @@ class EvidenceRules:
     unresolved_approval_weight: float
     phrases: dict[str, tuple[Phrase, ...]]  # per scope
     combined: dict[str, re.Pattern] = field(init=False, repr=False, compare=False)
+    _found: Callable[[str, str], tuple[tuple[Phrase, str], ...]] = field(init=False, repr=False,
+                                                                       compare=False)
 
     def __post_init__(self) -> None:
         # One pattern per scope finds where any phrase starts, in one scan of the text.
@@ -123,6 +126,8 @@ class EvidenceRules:
                 raise ValueError(f"{CONFIG}: the {scope} phrases do not combine into one pattern "
                                  f"({err}); phrases may not use named groups or backreferences") from err
         object.__setattr__(self, "combined", combined)
+        # Decisions repeat ("Godkendt.", "Taget til efterretning."): each text is searched once.
+        object.__setattr__(self, "_found", lru_cache(maxsize=4096)(self._find))
 
     @classmethod
     def from_table(cls, table: dict) -> EvidenceRules:
@@ -151,12 +156,13 @@ class EvidenceRules:
     def default(cls) -> EvidenceRules:
         return default_rules()
 
-    def find(self, scope: str, text: str) -> list[tuple[Phrase, str]]:
+    def find(self, scope: str, text: str) -> tuple[tuple[Phrase, str], ...]:
         """Phrases of a scope in a text, left to right; where matches overlap, the one that
         starts first stays, and of those starting at one place the longest (then heaviest)."""
+        return self._found(scope, text) if text else ()
+
+    def _find(self, scope: str, text: str) -> tuple[tuple[Phrase, str], ...]:
         kept: list[tuple[Phrase, str]] = []
-        if not text:
-            return kept
         phrases = self.phrases[scope]
         search = self.combined[scope].search
         position = 0
@@ -172,7 +178,7 @@ class EvidenceRules:
                 continue
             kept.append((best, text[start:best_end]))
             position = best_end
-        return kept
+        return tuple(kept)
 
     def evaluate(self, text: ItemText) -> RuleResult:
         """Score one item's title, recommendation, decision (or whole text)."""
