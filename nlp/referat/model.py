@@ -138,6 +138,7 @@ class Item:
     case_number: str | None = None
     closed: bool = False
     marker: str | None = None  # printed type marker: "O", "B" or "D"
+    label: str | None = None  # the letter printed after the number ("2a." -> "a", "04A." -> "A")
     sections: list[Section] = field(default_factory=list)
     absent: list[str] = field(default_factory=list)
     entities: list[Span] = field(default_factory=list)
@@ -151,6 +152,7 @@ class Item:
     def to_dict(self) -> dict[str, Any]:
         return {
             "number": self.number,
+            "label": self.label,
             "title": self.title,
             "case_number": self.case_number,
             "closed": self.closed,
@@ -175,9 +177,43 @@ class Item:
         return item
 
 
+DOCUMENT_KINDS = ("referat", "dagsorden", "andet")
+"""What a document is (`Meeting.kind`): minutes, an agenda, or something else
+attached to a meeting (a letter, an e-mail, a newsletter, a report), which gets no items."""
+
+
+@dataclass
+class KindEvidence:
+    """One cue for what a document is (`Meeting.kind`), and where it is printed.
+
+    `cue` names the kind of cue (`title`, `email_header`, `salutation`,
+    `closing`, `document_type`, `decisions`, `items`, `no_items`, `format`);
+    `kind` is the kind it speaks for; `text` is the cue as printed, or a short
+    account where the cue is a count ("4 items with a decision");
+    `start`/`end` locate a printed cue in the text (null for a count).
+    """
+
+    cue: str
+    kind: str
+    text: str
+    start: int | None = None
+    end: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> KindEvidence:
+        return _from_fields(cls, data)
+
+
 @dataclass
 class Meeting:
-    """Meeting metadata as printed (ANNOTATION.md §4); None where not printed."""
+    """Meeting metadata as printed (ANNOTATION.md §4); None where not printed.
+
+    `kind` is always decided for a segmented document (`DOCUMENT_KINDS`), and
+    `kind_evidence` lists the cues that decided it, the deciding one first.
+    """
 
     body: str | None = None
     date: str | None = None  # ISO 8601
@@ -185,28 +221,36 @@ class Meeting:
     end_time: str | None = None
     location: str | None = None
     municipality: str | None = None
-    kind: str | None = None  # "referat" or "dagsorden"
+    kind: str | None = None  # "referat", "dagsorden" or "andet" (DOCUMENT_KINDS)
     participants: list[str] = field(default_factory=list)
     absent: list[str] = field(default_factory=list)
+    kind_evidence: list[KindEvidence] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in _shallow(self).items() if v not in (None, [])} | {
             "participants": list(self.participants),
             "absent": list(self.absent),
+            "kind_evidence": [e.to_dict() for e in self.kind_evidence],
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Meeting:
-        return _from_fields(cls, data)
+        meeting = _from_fields(cls, data)
+        meeting.kind_evidence = [KindEvidence.from_dict(e) for e in data.get("kind_evidence") or []]
+        return meeting
 
 
 @dataclass
 class Problem:
-    """Why a document could not be (fully) processed.
+    """Why a document could not be (fully) processed, or what in it is in doubt.
 
-    `code` is stable and machine-readable (`empty`, `binary`, `encrypted_pdf`,
-    `no_text_layer`, `unsupported_format`, `no_items`, `too_large`, `timeout`,
-    `corrupt`, `internal`); `message` is one human line.
+    `code` is stable and machine-readable. Errors: `empty`, `binary`,
+    `encrypted_pdf`, `no_text_layer`, `unsupported_format`, `too_large`,
+    `timeout`, `corrupt`, `internal`. Warnings from segmentation: `no_items`
+    (the message says why), `item_dropped` and `item_skipped` (a heading not
+    taken as an item, named by number and line), `item_number_gap`,
+    `item_number_start`, `toc_mismatch`, `empty_title`. `message` is one
+    human line.
     """
 
     code: str

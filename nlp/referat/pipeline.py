@@ -3,6 +3,9 @@
 `Pipeline` loads its models once (annotator, classifier) and then turns paths
 into `Document`s. A file that cannot be read gives a `Document` whose
 `errors` say why, never an exception: a batch goes on and nothing is dropped.
+A readable file in which no items are found (a letter attached to an agenda,
+minutes in a layout nothing recognises) is no error: its record keeps the
+text, pages, meeting metadata and entities, and a warning says why.
 """
 
 from __future__ import annotations
@@ -82,9 +85,7 @@ class Pipeline:
             stage = "segment"
             seg = segment(norm.text, norm.pages, norm.structure)
             doc.meeting, doc.items, doc.layout = seg.meeting, seg.items, seg.layout
-            doc.warnings.extend(seg.warnings)
-            if not doc.items:  # minutes without items are no use to anyone downstream
-                raise ReferatError("no numbered agenda items found", code="no_items")
+            doc.warnings.extend(seg.warnings)  # a document without items says why here; it is no error
             if self.annotator is not None:
                 stage = "annotate"
                 self.annotator.annotate(doc)
