@@ -200,7 +200,7 @@ class KindEvidence:
     end: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return _shallow(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> KindEvidence:
