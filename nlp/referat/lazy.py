@@ -22,6 +22,7 @@ its config names, so a transformer pipeline still finds `transformer`.
 
 from __future__ import annotations
 
+import ast
 import importlib
 import importlib.abc
 import importlib.util
@@ -190,13 +191,29 @@ def spacy_blank(lang: str, factories: Iterable[str] = ()):
 
 @lru_cache(maxsize=None)
 def spacy_stop_words(lang: str = "da") -> frozenset[str]:
-    """spaCy's stop-word list for a language, read without importing spaCy itself."""
+    """spaCy's stop-word list for a language, read without importing spaCy itself.
+
+    The list is `STOP_WORDS = set("<words>".split())` in spacy/lang/<lang>/stop_words.py;
+    its words are read from the file's syntax tree (nothing in it runs). A file of
+    another shape, or spaCy already imported, takes the list from spaCy itself.
+    """
     if "spacy" not in sys.modules:
         spec = importlib.util.find_spec("spacy")
-        if spec is not None and spec.origin:
-            path = Path(spec.origin).parent / "lang" / lang / "stop_words.py"
-            if path.is_file():
-                namespace: dict = {}
-                exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)
-                return frozenset(namespace["STOP_WORDS"])
+        path = Path(spec.origin).parent / "lang" / lang / "stop_words.py" if spec and spec.origin else None
+        if path is not None and path.is_file():
+            words = _stop_words_literal(path.read_text(encoding="utf-8"))
+            if words:
+                return words
     return frozenset(importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS)
+
+
+def _stop_words_literal(source: str) -> frozenset[str] | None:
+    """The words of `STOP_WORDS = set("...".split())`, or None for any other shape."""
+    for node in ast.parse(source).body:
+        if (isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["STOP_WORDS"]
+                and isinstance(node.value, ast.Call) and len(node.value.args) == 1
+                and isinstance(split := node.value.args[0], ast.Call)
+                and isinstance(split.func, ast.Attribute) and split.func.attr == "split"
+                and isinstance(split.func.value, ast.Constant) and isinstance(split.func.value.value, str)):
+            return frozenset(split.func.value.value.split())
+    return None
