@@ -26,6 +26,10 @@ ITEM_TYPES = ("orientering", "beslutning", "drøftelse")
 ENTITY_LABELS = ("COMMITTEE", "PERSON", "PARTY", "AMOUNT", "LAW", "CASE_NUMBER")
 """Labels referat itself produces; optional backends may add ORG, LOC, ..."""
 
+OCR_MODES = ("auto", "always", "never")
+"""When pages are OCR'd: auto (pages without a usable text layer), always (every page
+of a PDF or scan), never."""
+
 
 @cache
 def _field_names(cls) -> tuple[str, ...]:
@@ -49,11 +53,31 @@ def _from_fields(cls, data: dict[str, Any]):
 
 @dataclass
 class Page:
-    """A page of the input (PDF page, or the whole text for page-less formats)."""
+    """A page of the input (PDF page, scan, or the whole text for page-less formats).
+
+    A page whose text was read from its image by OCR says so (`ocr`), with
+    the engine, its version and the mean word confidence (0-1), so that a
+    reader knows how far to trust its text; the fields are absent otherwise.
+    """
 
     number: int  # 1-based, as printed by the viewer
     start: int
     end: int
+    ocr: bool = False
+    ocr_engine: str | None = None  # "tesseract"
+    ocr_version: str | None = None  # "5.5.4"
+    ocr_confidence: float | None = None  # mean word confidence, 0-1
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"number": self.number, "start": self.start, "end": self.end, "ocr": self.ocr}
+        if self.ocr:
+            d |= {"ocr_engine": self.ocr_engine, "ocr_version": self.ocr_version,
+                  "ocr_confidence": self.ocr_confidence}
+        return d
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Page:
+        return _from_fields(cls, data)
 
 
 @dataclass
@@ -245,12 +269,12 @@ class Problem:
     """Why a document could not be (fully) processed, or what in it is in doubt.
 
     `code` is stable and machine-readable. Errors: `empty`, `binary`,
-    `encrypted_pdf`, `no_text_layer`, `unsupported_format`, `too_large`,
-    `timeout`, `corrupt`, `internal`. Warnings from segmentation: `no_items`
-    (the message says why), `item_dropped` and `item_skipped` (a heading not
-    taken as an item, named by number and line), `item_number_gap`,
-    `item_number_start`, `toc_mismatch`, `empty_title`. `message` is one
-    human line.
+    `encrypted_pdf`, `no_text_layer`, `ocr_unavailable`, `unsupported_format`,
+    `too_large`, `timeout`, `corrupt`, `internal`. Warnings from segmentation:
+    `no_items` (the message says why), `item_dropped` and `item_skipped` (a
+    heading not taken as an item, named by number and line), `item_number_gap`,
+    `item_number_start`, `toc_mismatch`, `empty_title`; from OCR:
+    `low_ocr_confidence`, `ocr_timeout`, `not_ocr`. `message` is one human line.
     """
 
     code: str
@@ -319,7 +343,7 @@ class Document:
             "meeting": self.meeting.to_dict(),
             "items": [i.to_dict() for i in self.items],
             "entities": [e.to_dict() for e in self.entities],
-            "pages": [_shallow(p) for p in self.pages],
+            "pages": [p.to_dict() for p in self.pages],
             "text": self.text,
         }
 
@@ -330,7 +354,7 @@ class Document:
             sha256=data["sha256"],
             format=data["format"],
             text=data.get("text", ""),
-            pages=[Page(**p) for p in data.get("pages") or []],
+            pages=[Page.from_dict(p) for p in data.get("pages") or []],
             meeting=Meeting.from_dict(data.get("meeting") or {}),
             items=[Item.from_dict(i) for i in data.get("items") or []],
             entities=[Span.from_dict(e) for e in data.get("entities") or []],
@@ -370,20 +394,33 @@ class Structure:
     items: list[ItemHint] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class PageOcr:
+    """How a page's text was read by OCR (ingest fills it, normalise copies it to `Page`)."""
+
+    engine: str
+    version: str
+    confidence: float | None  # mean word confidence, 0-1; None where no word was read
+
+
 @dataclass
 class Source:
     """A file as read: raw text per page, plus structure where the format has it.
 
     `pages` joined with `PAGE_BREAK` give the raw text (`raw_text`) that the
-    offsets in `structure` point into.
+    offsets in `structure` point into. `page_ocr[i]` says how page i was
+    OCR'd (None: its text layer); empty when no page was. `warnings` are what
+    ingest noticed without failing (pages left unread, weak OCR).
     """
 
     path: str
     sha256: str
-    format: str  # "txt", "pdf", "html", "docx", "portal_json"
+    format: str  # "txt", "pdf", "html", "docx", "portal_json", "tiff", "png", "jpeg"
     pages: list[str]
     structure: Structure | None = None
     encoding: str | None = None  # for text inputs: the detected encoding
+    page_ocr: list[PageOcr | None] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
     PAGE_BREAK = "\n\f\n"
 

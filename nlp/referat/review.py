@@ -25,7 +25,7 @@ from typing import Any
 from referat import __version__
 from referat.export import Records
 from referat.export.units import Unit, printed_page, units
-from referat.model import ENTITY_LABELS, ITEM_TYPES, Document, Span
+from referat.model import ENTITY_LABELS, ITEM_TYPES, Document, Page, Span
 
 TEMPLATES = Path(__file__).resolve().parent / "data" / "templates"
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
@@ -86,7 +86,22 @@ def _page_label(doc: Document, start: int, end: int) -> str:
     first, last = printed_page(doc, start), printed_page(doc, max(start, end - 1))
     if first is None:
         return ""
-    return f"page {first}" if last in (None, first) else f"pages {first}–{last}"
+    label = f"page {first}" if last in (None, first) else f"pages {first}–{last}"
+    return label + _ocr_note([p for p in doc.pages if p.ocr and p.start < end and p.end > start])
+
+
+def _ocr_note(pages: list[Page]) -> str:
+    """" (OCR, 91%)": pages read from their scans, with the weakest page's mean word confidence."""
+    if not pages:
+        return ""
+    scores = [p.ocr_confidence for p in pages if p.ocr_confidence is not None]
+    return f" (OCR, {min(scores):.0%})" if scores else " (OCR)"
+
+
+def _ocr_summary(scanned: list[Page], total: int) -> str:
+    scores = [p.ocr_confidence for p in scanned if p.ocr_confidence is not None]
+    weakest = f", weakest page {min(scores):.0%} sure" if scores else ""
+    return f"OCR: {len(scanned)} of {total} pages read from the scan{weakest}"
 
 
 def _visible_marks(spans: list[Span]) -> list[Span]:
@@ -155,8 +170,10 @@ def _item_html(doc: Document, unit: Unit) -> str:
 
 def _document_html(doc: Document) -> str:
     m = doc.meeting
+    scanned = [p for p in doc.pages if p.ocr]
     facts = [m.body, m.date, m.municipality, doc.format,
-             f"{len(doc.items)} items", f"{len(doc.pages)} pages" if printed_page(doc, 0) else None]
+             f"{len(doc.items)} items", f"{len(doc.pages)} pages" if printed_page(doc, 0) else None,
+             _ocr_summary(scanned, len(doc.pages)) if scanned else None]
     parts = [f'<section class="doc" id="doc-{_e(doc.doc_id)}">', f"<h2>{_e(doc.source)}</h2>",
              f'<p class="meta">{_e(" · ".join(f for f in facts if f))}</p>']
     if doc.warnings:

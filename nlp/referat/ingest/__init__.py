@@ -3,8 +3,12 @@
 One reader per format; the format is decided by content (`sniff`), with the
 extension as a hint. Every failure is an `InputError` with a stable `code`
 (`not_found`, `unreadable`, `empty`, `binary`, `unsupported_format`,
-`corrupt`, `encrypted_pdf`, `no_text_layer`, `too_large`) and a one-line
-message; the path is in `err.path`.
+`corrupt`, `encrypted_pdf`, `no_text_layer`, `ocr_unavailable`, `too_large`)
+and a one-line message; the path is in `err.path`.
+
+Paged formats (PDF, and scans as TIFF, PNG or JPEG) are read page by page,
+with OCR where a page has no usable text layer (`ocr.py`; `OcrSettings`
+chooses when and with how many threads).
 """
 
 from __future__ import annotations
@@ -15,31 +19,40 @@ from collections.abc import Callable
 from pathlib import Path
 
 from referat.errors import InputError, LimitExceeded
+from referat.ingest.ocr import OcrSettings
 from referat.ingest.sniff import sniff
 from referat.model import Source
 
 READERS: dict[str, str] = {
     "txt": "referat.ingest.txt:read_txt",
-    "pdf": "referat.ingest.pdf:read_pdf",
     "html": "referat.ingest.html:read_html",
     "docx": "referat.ingest.docx:read_docx",
     "portal_json": "referat.ingest.portal_json:read_portal_json",
 }
-"""format -> "module:reader", reader(data, *, path, max_pages) -> (pages, structure, encoding).
-A reader's module (and the library behind it: PDFium, lxml, python-docx) is
-imported the first time a file of its format is read."""
+"""format -> "module:reader", reader(data, *, path, max_pages) -> (pages, structure, encoding)."""
+
+PAGED_READERS: dict[str, str] = {
+    "pdf": "referat.ingest.pdf:read_pdf",
+    "tiff": "referat.ingest.images:read_image",
+    "png": "referat.ingest.images:read_image",
+    "jpeg": "referat.ingest.images:read_image",
+}
+"""format -> "module:reader", reader(data, *, path, max_pages, ocr) -> `Scanned` (pages, how each
+was read, warnings). A reader's module (and the library behind it: PDFium, lxml, python-docx,
+Pillow) is imported the first time a file of its format is read."""
 
 
 def reader(fmt: str) -> Callable:
     """The reader function of a format, imported on first use."""
-    module, _, name = READERS[fmt].partition(":")
+    module, _, name = (READERS.get(fmt) or PAGED_READERS[fmt]).partition(":")
     return getattr(importlib.import_module(module), name)
 
 MAX_BYTES = 100 * 2**20
 MAX_PAGES = 2000
 
 
-def read(path: str | Path, *, max_bytes: int = MAX_BYTES, max_pages: int = MAX_PAGES) -> Source:
+def read(path: str | Path, *, max_bytes: int = MAX_BYTES, max_pages: int = MAX_PAGES,
+         ocr: OcrSettings = OcrSettings()) -> Source:
     """Read one file as a `Source`, or raise an `InputError` naming the problem."""
     name = str(path)
     data = _read_bytes(Path(path), name, max_bytes)
@@ -47,11 +60,18 @@ def read(path: str | Path, *, max_bytes: int = MAX_BYTES, max_pages: int = MAX_P
         raise InputError("empty file" if not data else "empty file (whitespace only)",
                          path=name, code="empty")
     fmt = sniff(data, Path(path).suffix, path=name)
-    pages, structure, encoding = reader(fmt)(data, path=name, max_pages=max_pages)
-    if not any(page.strip() for page in pages):
+    sha256 = hashlib.sha256(data).hexdigest()
+    if fmt in PAGED_READERS:
+        scanned = reader(fmt)(data, path=name, max_pages=max_pages, ocr=ocr)
+        source = Source(path=name, sha256=sha256, format=fmt, pages=scanned.pages,
+                        page_ocr=scanned.page_ocr, warnings=scanned.warnings)
+    else:
+        pages, structure, encoding = reader(fmt)(data, path=name, max_pages=max_pages)
+        source = Source(path=name, sha256=sha256, format=fmt, pages=pages, structure=structure,
+                        encoding=encoding)
+    if not any(page.strip() for page in source.pages):
         raise InputError(f"no text in this {fmt} file", path=name, code="empty")
-    return Source(path=name, sha256=hashlib.sha256(data).hexdigest(), format=fmt, pages=pages,
-                  structure=structure, encoding=encoding)
+    return source
 
 
 def _read_bytes(path: Path, name: str, max_bytes: int) -> bytes:
@@ -72,4 +92,4 @@ def _read_bytes(path: Path, name: str, max_bytes: int) -> bytes:
                          code="unreadable") from err
 
 
-__all__ = ["READERS", "read", "reader"]
+__all__ = ["PAGED_READERS", "READERS", "OcrSettings", "read", "reader"]
