@@ -51,6 +51,7 @@ test-fast: setup
 	$(BIN)/python -m pytest -q -m "not slow and not browser"
 
 bench: setup
+	$(BIN)/python bench/bench_annotate.py
 	$(BIN)/python bench/bench_pipeline.py
 	$(BIN)/python bench/bench_pdf.py
 	$(BIN)/python bench/bench_batch.py

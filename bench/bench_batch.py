@@ -36,18 +36,25 @@ def _measure(folder: str, workers: int) -> dict:
 
     me = psutil.Process()
     peak = {"parent": 0, "worker": 0, "tree": 0}
+    worker_cpu: dict[int, float] = {}  # pid -> CPU seconds, last seen
     running = True
 
     def sample() -> None:
         while running:
-            try:
-                children = [c.memory_info().rss for c in me.children(recursive=True)]
-            except psutil.Error:
-                continue
+            rss = []
+            for child in me.children(recursive=True):
+                try:
+                    if "resource_tracker" in " ".join(child.cmdline()):  # multiprocessing's helper
+                        continue
+                    rss.append(child.memory_info().rss)
+                    times = child.cpu_times()
+                    worker_cpu[child.pid] = times.user + times.system
+                except psutil.Error:
+                    continue
             parent = me.memory_info().rss
             peak["parent"] = max(peak["parent"], parent)
-            peak["worker"] = max([peak["worker"], *children])
-            peak["tree"] = max(peak["tree"], parent + sum(children))
+            peak["worker"] = max([peak["worker"], *rss])
+            peak["tree"] = max(peak["tree"], parent + sum(rss))
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -64,7 +71,8 @@ def _measure(folder: str, workers: int) -> dict:
     return {"docs": summary.processed, "failed": summary.failed, "seconds": elapsed,
             "steady_docs_s": (summary.processed - 1) / (started + elapsed - first[0]),
             "cpu_s": {"parent": parent_cpu,
-                      "workers": children.ru_utime + children.ru_stime},  # worker start-up included
+                      "workers": children.ru_utime + children.ru_stime,  # worker start-up included
+                      "per_worker": sorted(worker_cpu.values(), reverse=True)},  # sampled every 50 ms
             "peak_mb": {k: v / _MB for k, v in peak.items()},
             "maxrss_mb": {"parent": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                           "largest_child": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024},

@@ -32,9 +32,9 @@ from pathlib import Path  # noqa: E402
 
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score  # noqa: E402
 
-from referat.classify import RuleClassifier  # noqa: E402
+from referat.classify import RuleClassifier, calibration  # noqa: E402
 from referat.classify.data import (ExampleStats, collect_examples, document_key,  # noqa: E402
-                                   iter_documents, read_labels, typed_against)
+                                   iter_documents, read_labels, typed_against, unmarked_items)
 from referat.classify.linear import LinearClassifier  # noqa: E402
 from referat.classify.rules import EvidenceRules  # noqa: E402
 from referat.model import ITEM_TYPES  # noqa: E402
@@ -70,6 +70,23 @@ def evaluate(classifiers: dict, docs: list, gold: dict, strip_markers: bool = Fa
     for name, classifier in classifiers.items():
         results[name] = figures(*typed_against(classifier, docs, gold, strip_markers))
     return results
+
+
+def calibrate(classifier, items) -> dict:
+    """The temperature fitted on hand-labelled items, and the ECE before, after, and cross-validated."""
+    texts = [text for text, _ in items]
+    labels = [ITEM_TYPES.index(label) for _, label in items]
+    logits = classifier.logits(texts)
+    right = logits.argmax(axis=1) == labels
+    temperature = calibration.fit_temperature(logits, labels)
+    crossed, folds = calibration.cross_validated(logits, labels)
+    return {"temperature": temperature, "n": len(labels),
+            "ece_before": calibration.reliability(calibration.softmax(logits).max(axis=1), right).ece,
+            "ece_after": calibration.reliability(
+                calibration.softmax(logits / temperature).max(axis=1), right).ece,
+            "ece_cross_validated": crossed.ece, "fold_temperatures": folds,
+            "nll_before": round(calibration.nll(logits, labels), 4),
+            "nll_after": round(calibration.nll(logits, labels, temperature), 4)}
 
 
 def main() -> int:
@@ -126,11 +143,21 @@ def main() -> int:
         print(part)
         for name, result in results.items():
             show(name, result)
+    hand_items = unmarked_items(greve, hand)
+    calibrated = {name: calibrate(c, hand_items) for name, c in (("combined", model), ("rules", RuleClassifier()))}
+    print("calibration on the hand-labelled Greve items (temperature fitted on all; 5-fold cross-validated ECE):")
+    for name, c in calibrated.items():
+        print(f"  {name:<9} temperature {c['temperature']}  ECE {c['ece_before']} -> {c['ece_after']} "
+              f"(cross-validated {c['ece_cross_validated']}, fold temperatures {c['fold_temperatures']}); "
+              f"NLL {c['nll_before']} -> {c['nll_after']}")
     if args.out:
         model.meta["figures"] = {part: results["combined"] for part, results in report.items()}
         model.meta["figures_rules_only"] = {part: r["rules"] for part, r in report.items()}
         model.meta["figures_model_only"] = {part: r["model"] for part, r in report.items()}
         model.meta["fit_seconds_2_threads"] = round(timings[0], 2)
+        model.meta["calibration"] = calibrated["combined"] | {
+            "fitted_on": f"{HAND_LABELS.name} ({calibrated['combined']['n']} items)", "ece_items": "hand-labelled"}
+        model.meta["calibration_rules_only"] = calibrated["rules"]
         model.meta["data"] = {"inputs": ["shared/corpora/greve"], "labels": "auto",
                               "excluded": HAND_LABELS.name, "examples": stats.to_dict()}
         model.meta["created"] = time.strftime("%Y-%m-%d")

@@ -345,3 +345,55 @@ def test_a_dask_local_cluster_of_two_processes_gives_the_local_records(corpus, r
     summary = _run([corpus], out, engine="dask", workers=2)
     assert (summary.processed, summary.failed) == (13, 1)
     assert out.read_bytes().splitlines() == reference.splitlines()
+
+
+# --- workers start early, and without the parent's main script -------------------
+
+
+def test_workers_start_before_the_inputs_are_collected(corpus, tmp_path, monkeypatch):
+    import multiprocessing
+
+    running_while_collecting = []
+    real_collect = batch.collect_inputs
+
+    def collect(paths):
+        running_while_collecting.append(
+            sum(p.name == "referat-worker" for p in multiprocessing.active_children()))
+        return real_collect(paths)
+
+    monkeypatch.setattr(batch, "collect_inputs", collect)
+    job = Batch([corpus], tmp_path / "out.jsonl", _config(workers=2))
+    assert running_while_collecting == [2]  # both loading the models while the inputs were found
+    assert job.run().processed == 13
+
+
+def test_a_batch_never_run_stops_its_workers_when_closed(corpus, tmp_path):
+    job = Batch([corpus], tmp_path / "out.jsonl", _config(workers=2))
+    processes = [w.process for w in job._pool.workers]
+    assert all(p.is_alive() for p in processes)
+    job.close()
+    assert not any(p.is_alive() for p in processes)
+
+
+def test_fewer_documents_than_workers_keep_one_worker_each(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(minutes_text(1), encoding="utf-8")
+    job = Batch([tmp_path / "in"], tmp_path / "out.jsonl", _config(workers=3))
+    assert len(job._pool.workers) == 1
+    assert job.run().processed == 1
+
+
+def test_no_inputs_stops_the_workers_it_started(tmp_path):
+    with pytest.raises(BatchError, match="no input files"):
+        Batch([tmp_path], tmp_path / "out.jsonl", _config(workers=2))
+    import multiprocessing
+
+    assert not [p for p in multiprocessing.active_children() if p.name == "referat-worker"]
+
+
+def test_workers_are_started_without_the_main_script(monkeypatch):
+    main = sys.modules["__main__"]
+    before = (getattr(main, "__file__", None), getattr(main, "__spec__", None))
+    with batch._main_script_hidden():
+        assert getattr(main, "__file__", None) is None and main.__spec__ is None
+    assert (getattr(main, "__file__", None), getattr(main, "__spec__", None)) == before

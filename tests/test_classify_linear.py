@@ -141,7 +141,8 @@ def test_model_decides_where_rules_are_silent(trained):
     assert item.classification.source == trained.source  # no phrase fired: no "+rules"
     probs = trained.predict_proba(["Punkt om hjemmeplejen\nBeslutning: Noget uden faste vendinger."])[0]
     assert item.type == ITEM_TYPES[int(np.argmax(probs))]
-    assert item.classification.scores[item.type] == pytest.approx(float(probs.max()))
+    calibrated = np.exp(np.log(probs) / trained.temperature)  # scores are calibrated model odds
+    assert item.classification.scores[item.type] == pytest.approx(float(calibrated.max() / calibrated.sum()))
 
 
 def test_default_is_the_shipped_model_with_rules():
@@ -192,3 +193,70 @@ def test_greve_hand_labels(shared_dir):
     assert len(truth) == len(hand)
     assert np.mean(np.array(truth) == np.array(pred)) >= 0.9
     assert f1_score(truth, pred, average="macro") >= 0.8
+
+
+# --- features with numpy: the n-grams and weights of scikit-learn's vectorizers ----------
+
+NGRAM_TEXTS = {
+    "plain": "Indstilling: at orienteringen tages til efterretning.",
+    "danish-letters": "Æblehaven på Åvej, Øster Ørbæk",
+    "punctuation-runs": "1.-3. Godkendt!!! (B) -- §§ 17, stk. 4",
+    "whitespace-kinds": "a\tb\u00a0c\u2028d\x1fe  \n\n f",
+    "case-changes-length": "İstanbul STRASSE ﬁre",
+    "beyond-the-bmp": "𝔘nicode 😀 ord",
+    "one-letter-words": "a b c æ",
+    "empty": "",
+    "blank": " \n\t ",
+}
+
+
+@pytest.mark.parametrize("text", NGRAM_TEXTS.values(), ids=NGRAM_TEXTS.keys())
+def test_ngrams_are_those_of_the_scikit_learn_analyzers(text):
+    from collections import Counter
+
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from referat.classify import ngrams
+
+    word = TfidfVectorizer(analyzer="word", ngram_range=(1, 3), token_pattern=r"(?u)\b\w+\b").build_analyzer()
+    char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5)).build_analyzer()
+    texts = [text, "filler between the texts", text[::-1]]
+    for analyzer, find in ((word, lambda t: ngrams.word_ngrams(t, 1, 3)),
+                           (char, lambda t: ngrams.char_wb_ngrams(t, 2, 5))):
+        docs, keys = find(texts)
+        for i, t in enumerate(texts):
+            assert Counter(int(k) for k in keys[docs == i]) == Counter(ngrams.key(g) for g in analyzer(t))
+
+
+def test_numpy_rows_equal_the_vectorizers(trained):
+    import scipy.sparse as sp
+
+    from referat.classify.linear import _vectorizers
+
+    texts, _ = corpus()
+    texts = texts[:10] + ["Beslutning: ukendte ord overalt", "", "Indstilling: drøftet drøftet drøftet"]
+    word, char = _vectorizers(trained.params)
+    for vectorizer, block in ((word, "word"), (char, "char")):
+        vocabulary = trained.vocabularies[block]
+        vectorizer.set_params(vocabulary={t: i for i, t in enumerate(vocabulary.terms)})
+        vectorizer.idf_ = vocabulary.idf
+    expected = sp.hstack([word.transform(texts), char.transform(texts)], format="csr")
+    assert np.allclose(trained.decision(texts), expected @ trained.coef.T + trained.intercept, atol=1e-12)
+
+
+def test_vocabulary_finds_every_term_and_nothing_else():
+    from referat.classify import ngrams
+    from referat.classify.linear import Vocabulary
+
+    terms = [f"term{i}" for i in range(5000)]
+    vocabulary = Vocabulary(terms, np.ones(len(terms)))
+    assert np.array_equal(vocabulary.columns(ngrams.keys(terms)), np.arange(len(terms)))
+    assert (vocabulary.columns(ngrams.keys(["term5000", "xterm1", "term"])) == -1).all()
+
+
+def test_explain_reads_the_rows_of_the_batch(trained):
+    probs, explain = trained.explained_proba(["Beslutning: Drøftet.", "Beslutning: Godkendt."])
+    drøftet, godkendt = explain([0, 1], ["drøftelse", "beslutning"])
+    assert drøftet == trained.explain("Beslutning: Drøftet.", "drøftelse")
+    assert "godkendt" in godkendt and explain([1], ["beslutning"]) == [godkendt]
+    assert np.allclose(probs, trained.predict_proba(["Beslutning: Drøftet.", "Beslutning: Godkendt."]))

@@ -155,6 +155,33 @@ def test_longer_phrase_wins_overlap():
     assert found == ["Ikke godkendt", "Indstillingen godkendt"]
 
 
+def _table(*phrases: tuple[str, float, str]) -> dict:
+    return {"scopes": {"beslutning": 3.0}, "phrase": [
+        {"type": label, "weight": weight, "scopes": ["beslutning"], "patterns": [pattern]}
+        for pattern, weight, label in phrases]}
+
+
+@pytest.mark.parametrize(("phrases", "text", "found"), [
+    ([("godkendt", 1.5, "beslutning"), ("ikke godkendt", 1.5, "beslutning")],
+     "Ikke godkendt.", [("ikke godkendt", "Ikke godkendt")]),
+    ([("taget til efterretning", 1.0, "orientering"), ("til efterretning", 1.2, "orientering")],
+     "Sagen blev taget til efterretning.", [("taget til efterretning", "taget til efterretning")]),
+    ([("drøftet", 1.0, "drøftelse"), ("drøfte[dt]", 1.2, "drøftelse")],
+     "Drøftet.", [("drøfte[dt]", "Drøftet")]),
+    ([("godkendt", 1.5, "beslutning")], "Ugodkendt. Godkendtes. Godkendt", [("godkendt", "Godkendt")]),
+], ids=["longest-at-a-start", "earliest-start-wins", "equal-length-heavier", "whole-words-only"])
+def test_find_keeps_one_phrase_per_place(phrases, text, found):
+    rules = EvidenceRules.from_table(_table(*phrases))
+    assert [(p.pattern.pattern[len(r"(?<!\w)(?:"):-len(r")(?!\w)")], snippet)
+            for p, snippet in rules.find("beslutning", text)] == found
+
+
+def test_phrases_that_cannot_share_one_pattern_are_refused():
+    with pytest.raises(ValueError, match="named groups or backreferences"):
+        EvidenceRules.from_table(_table(("(?P<a>godkendt)", 1.5, "beslutning"),
+                                        ("(?P<a>anbefalet)", 1.5, "beslutning")))
+
+
 def test_classification_has_all_scores_and_the_deciding_evidence():
     doc = minutes_doc(("Orientering om frikort", SECTIONS), ("Beskæftigelsespolitik", {
         "Indstilling": "at Byrådet godkender politikken", "Beslutning": "Anbefales."}))

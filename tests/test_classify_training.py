@@ -154,3 +154,89 @@ def test_referat_train_refuses_data_without_two_types(tmp_path):
     assert result.exit_code == 2
     assert "at least two types" in result.output
     assert not (tmp_path / "m").exists()
+
+
+def test_train_refuses_an_existing_model_without_force(tmp_path):
+    records = write_records(tmp_path / "records.jsonl", *[sample_doc(f"u-{i}.txt") for i in range(4)])
+    out = tmp_path / "model"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine", encoding="utf-8")
+    refused = CliRunner().invoke(app, ["train", "types", str(records), "-o", str(out)])
+    assert refused.exit_code == 2 and "use --force" in refused.output
+    assert (out / "keep.txt").read_text(encoding="utf-8") == "mine"  # untouched, nothing read first
+    replaced = CliRunner().invoke(app, ["train", "types", str(records), "-o", str(out), "--force"])
+    assert replaced.exit_code == 0, replaced.output
+    assert not (out / "keep.txt").exists() and (out / "meta.json").is_file()
+
+
+def test_train_writes_a_model_card_and_reports_progress(tmp_path):
+    records = write_records(tmp_path / "records.jsonl", *[sample_doc(f"u-{i}.txt") for i in range(4)])
+    out = tmp_path / "model"
+    result = CliRunner().invoke(app, ["train", "types", str(records), "-o", str(out), "--seed", "2"])
+    assert result.exit_code == 0, result.output
+    assert "referat train types: reading 1/1" in result.stderr  # not a terminal: progress lines
+    assert "referat train types: fitting 1/1" in result.stderr
+    card = (out / "README.md").read_text(encoding="utf-8")
+    assert card.startswith("# Model card: referat item-type classifier (linear)")
+    assert f"| Command | `referat train types {records} -o {out} --seed 2` |" in card
+    assert "too few to hold 10% out" in card  # 16 items: no held-out part, and the card says so
+    load_classifier(str(out))  # the card is not part of the checksummed files
+
+
+def test_gold_labels_that_match_nothing_are_warned_about(tmp_path):
+    records = write_records(tmp_path / "records.jsonl", *[sample_doc(f"u-{i}.txt") for i in range(4)])
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text('{"file": "u-1.txt", "number": 4, "label": "beslutning"}\n'
+                      '{"file": "u-1.txt", "number": 9, "label": "beslutning"}\n'
+                      '{"file": "greve-x.json", "number": 1, "label": "orientering"}\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["train", "types", str(records), "-o", str(tmp_path / "m"),
+                                      "--gold", str(labels)])
+    assert result.exit_code == 0, result.output
+    assert "WARNING: only 1 of 3 gold labels match an item of the inputs" in result.stderr
+    assert "greve-x.json item 1: no such document among the inputs" in result.stderr
+    assert "u-1.txt item 9: no item 9 in it" in result.stderr
+
+
+def test_held_out_figures_and_calibration_with_enough_items(tmp_path):
+    from referat.classify.training import train
+
+    docs = [sample_doc(f"u-{i:02d}.txt") for i in range(60)]  # 240 labelled items
+    records = write_records(tmp_path / "records.jsonl", *docs)
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("".join(f'{{"file": "u-{i:02d}.txt", "number": 1, "label": "orientering"}}\n'
+                            for i in range(60)), encoding="utf-8")
+    report = train([records], tmp_path / "m", gold=gold, held_out=0.25, seed=1)
+    assert report.held_out["all"]["n"] == 60 and report.examples == 180
+    assert set(report.held_out) >= {"all", "gold", "rules"}
+    meta = json.loads((tmp_path / "m" / "meta.json").read_text(encoding="utf-8"))
+    assert meta["held_out"]["figures"]["all"]["accuracy"] == report.held_out["all"]["accuracy"]
+    assert "default of configs/classifier.toml" in meta["calibration"]["fitted_on"]  # < 30 gold held out
+    assert "## Held-out figures (25% of the labelled items" in (tmp_path / "m" / "README.md").read_text()
+
+
+def test_split_held_out_is_stratified_and_seeded():
+    from referat.classify.data import Example
+    from referat.classify.training import split_held_out
+
+    examples = [Example("d", i, "t", label, "rules") for i, label in
+                enumerate(["orientering"] * 100 + ["beslutning"] * 60 + ["drøftelse"] * 3)]
+    train_set, held = split_held_out(examples, 0.2, seed=0)
+    assert sorted(e.label for e in held).count("orientering") == 20
+    assert sum(e.label == "beslutning" for e in held) == 12
+    assert sum(e.label == "drøftelse" for e in held) == 1 and len(train_set) + len(held) == 163
+    assert split_held_out(examples, 0.2, seed=0) == (train_set, held)
+    assert split_held_out(examples[:50], 0.2) == (examples[:50], [])  # 10 would be held out: too few
+
+
+def test_item_records_train_like_documents(tmp_path):
+    from referat.export.jsonl import item_records
+
+    rows = [r for i in range(2) for r in item_records(sample_doc(f"u-{i}.txt"))]
+    path = tmp_path / "items.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    stats = ExampleStats()
+    from_items = collect_examples(iter_documents([path]), stats=stats)
+    from_docs = collect_examples([sample_doc(f"u-{i}.txt") for i in range(2)])
+    assert [(e.doc, e.number, e.label, e.text) for e in from_items] == \
+        [(e.doc, e.number, e.label, e.text) for e in from_docs]
+    assert stats.documents == 2

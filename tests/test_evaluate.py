@@ -124,7 +124,7 @@ def test_cli_prints_score_py_lines_then_the_extras(files):
     assert lines[0] == "items_f1\t" + str(evaluate_files(*files).figures()["items_f1"])
     assert "type_macro_f1\t0.2222" in lines and "AMOUNT_norm_acc\t0.5" in lines
     as_json = CliRunner().invoke(app, ["evaluate", str(files[0]), str(files[1]), "--json"])
-    assert json.loads(as_json.output)["types"]["n"] == 2
+    assert json.loads(as_json.stdout)["types"]["n"] == 2  # the unmatched-items warning goes to stderr
 
 
 def test_cli_exits_2_on_unreadable_input(tmp_path, files):
@@ -150,3 +150,35 @@ def test_shared_minutes_meet_issue_4_targets(shared_minutes, shared_dir, tmp_pat
     out = subprocess.run([sys.executable, str(shared_dir / "tools" / "score.py"), str(pred), str(gold), "--json"],
                          capture_output=True, text=True, check=True)
     assert f == json.loads(out.stdout)
+
+
+def test_a_label_file_as_gold_scores_types_and_their_calibration(tmp_path):
+    from referat.cli import app
+
+    pred = write_jsonl(tmp_path / "pred.jsonl", {"source": "/data/m.json", "items": [
+        {"number": 1, "type": "beslutning", "classification": {"label": "beslutning", "score": 0.9}},
+        {"number": 2, "type": "beslutning", "classification": {"label": "beslutning", "score": 0.8}},
+        {"number": 3, "type": "orientering", "classification": {"label": "orientering", "score": 0.99}}]})
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in [
+        {"file": "m.json", "number": 1, "title": "A", "label": "beslutning"},
+        {"file": "m.json", "number": 2, "title": "B", "label": "orientering"},
+        {"file": "other.json", "number": 4, "title": "C", "label": "drøftelse"}]), encoding="utf-8")
+    result = evaluate_files(pred, labels)
+    types = result.types()
+    assert (types["n"], types["gold"], types["accuracy"]) == (2, 3, 0.5)
+    # bin 0.8-0.9: score 0.8, wrong; bin 0.9-1.0: score 0.9, right
+    assert types["calibration"]["ece"] == pytest.approx(0.5 * 0.8 + 0.5 * 0.1, abs=1e-4)
+    assert "1 gold documents are not among the predictions" in result.unmatched_warning()
+    assert result.unmatched_warning().startswith("only 2 of 3 gold item types")
+
+    cli = CliRunner().invoke(app, ["evaluate", str(pred), str(labels)])
+    assert cli.exit_code == 0
+    assert cli.stdout.splitlines()[0] == "type_n\t2"  # types only: no score.py lines
+    assert "type_ece\t0.45" in cli.stdout
+    assert "warning: only 2 of 3 gold item types have a predicted item" in cli.stderr
+
+
+def test_only_unmatched_gold_items_are_warned_about(files):
+    assert evaluate_files(*files).unmatched_warning() == "only 2 of 3 gold item types have a predicted item"
+    assert evaluate_files(files[0], files[0]).unmatched_warning() is None

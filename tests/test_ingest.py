@@ -422,3 +422,34 @@ def test_ballerup_pdf_pages(shared_minutes: list[Path]) -> None:
     assert rate >= 30, f"{rate:.0f} pages/s"
     assert "\x02" not in source.raw_text and "\ufffe" not in source.raw_text
     assert all(re.search(rf"Side\s+{n + 1}\b", page) for n, page in enumerate(source.pages))
+
+
+CLEAN_LINES = {
+    "spaces-collapse": ("Mødet   blev\n holdt", "Mødet blev holdt"),
+    "unicode-spaces": ("a\u00a0\u2028b\u3000 c", "a b c"),
+    "ends-stripped": ("  \t Godkendt. \n", "Godkendt."),
+    "cells-become-one-tab": ("1.\x1fMeddelelser", "1.\tMeddelelser"),
+    "spaces-round-cells": ("Punkt \x1f  Titel ", "Punkt\tTitel"),
+    "empty-cells-dropped": ("\x1f a\x1f\x1f \x1fb\x1f", "a\tb"),
+    "blank": (" \x1f \n", ""),
+}
+
+
+@pytest.mark.parametrize(("raw", "line"), CLEAN_LINES.values(), ids=CLEAN_LINES.keys())
+def test_clean_line(raw: str, line: str) -> None:
+    from referat.ingest.lines import clean_line
+
+    assert clean_line(raw) == line
+
+
+@pytest.mark.parametrize(("html", "lines"), [
+    ('<p>Synlig</p><div aria-hidden="true">Skjult</div>', ["Synlig"]),
+    ('<p>Synlig</p><nav><p>Menu</p></nav><ul role="menubar"><li>Hent</li></ul>', ["Synlig"]),
+    ('<div role="button"><h3>Beslutning</h3></div><div role="button">Fold ud</div><p>Godkendt.</p>',
+     ["Beslutning", "Godkendt."]),
+    ('<div hidden><p>Skjult <b>helt</b></p></div>efter', ["efter"]),
+], ids=["aria-hidden", "menus", "buttons-with-headings-stay", "hidden-subtree-tail-kept"])
+def test_fragments_drop_what_a_reader_does_not_see(html: str, lines: list[str]) -> None:
+    from referat.ingest.html import parse_fragment, render_text
+
+    assert render_text(parse_fragment(html)).splitlines() == lines

@@ -12,12 +12,11 @@ One function per stage, and `process()` for the whole pipeline::
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from referat._version import __version__
 
-try:
-    __version__ = version("referat-nlp")
-except PackageNotFoundError:  # a source tree that was never installed
-    __version__ = "0.0.0+unknown"
+from referat import lazy as _lazy  # noqa: E402
+
+_lazy.install()  # spaCy's thinc imports torch only once something else does
 
 from referat.model import Document, Item, Meeting, Section, Span  # noqa: E402
 from referat.pipeline import Options, Pipeline  # noqa: E402

@@ -326,7 +326,8 @@ class _Worker:
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_worker_main, name="referat-worker", daemon=True,
                                    args=(child, options, unit, logging.getLogger().getEffectiveLevel()))
-        self.process.start()
+        with _main_script_hidden():
+            self.process.start()
         child.close()
         self.ready = False
         self.task: Task | None = None
@@ -352,17 +353,60 @@ class _Worker:
         self.conn.close()
 
 
-def _local_outcomes(tasks: Iterable[Task], config: BatchConfig) -> Iterator[Outcome]:
+@contextmanager
+def _main_script_hidden():
+    """Start a worker without running the parent's main script in it again.
+
+    "spawn" runs the parent's `__main__` (the `referat` command: typer and
+    every CLI module) in each new process, so that functions defined there can
+    be unpickled; a worker's target and arguments all live in referat, so
+    that start-up is skipped.
+    """
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    saved = {name: main.__dict__[name] for name in ("__file__", "__spec__") if name in main.__dict__}
+    main.__dict__.pop("__file__", None)
+    main.__spec__ = None
+    try:
+        yield
+    finally:
+        main.__dict__.pop("__spec__", None)
+        main.__dict__.update(saved)
+
+
+class WorkerPool:
+    """Local worker processes, started at once: each imports referat and loads the
+    models while the parent is still finding (and, to resume, hashing) the inputs."""
+
+    def __init__(self, config: BatchConfig):
+        self.ctx = multiprocessing.get_context(_START_METHOD)
+        self.options, self.unit = config.options, config.unit
+        self.workers = [self.new_worker() for _ in range(config.workers)]
+
+    def new_worker(self) -> _Worker:
+        return _Worker(self.ctx, self.options, self.unit)
+
+    def close(self) -> None:
+        while self.workers:
+            w = self.workers.pop()
+            w.stop(kill=w.task is not None)
+
+
+def _local_outcomes(tasks: Iterable[Task], config: BatchConfig,
+                    pool: WorkerPool | None = None) -> Iterator[Outcome]:
     """Run tasks on `config.workers` processes, one document in flight each.
 
     A worker whose document outlives the soft time limit by a grace period
     (stuck in C, where no exception reaches it) is killed and replaced, and the
     document gets a `timeout` record; a worker that dies gets an `internal` one.
     """
-    ctx = multiprocessing.get_context(_START_METHOD)
     options, unit = config.options, config.unit
     hard_limit = options.timeout_s + max(_KILL_GRACE_S, options.timeout_s / 2) if options.timeout_s else None
-    workers = [_Worker(ctx, options, unit) for _ in range(config.workers)]
+    if pool is None or not pool.workers:  # none started yet, or a batch run twice
+        pool = WorkerPool(config)
+    workers = pool.workers
     pending = iter(tasks)
     exhausted = False
     try:
@@ -401,17 +445,16 @@ def _local_outcomes(tasks: Iterable[Task], config: BatchConfig) -> Iterator[Outc
                             raise BatchError(f"a worker died while starting (exit code {code})")
                         outcome = _failed_outcome(*w.task, "internal",
                                                   f"the worker process died (exit code {code})", unit)
-                        workers[i] = _Worker(ctx, options, unit)
+                        workers[i] = pool.new_worker()
                 elif w.task is not None and time.monotonic() > w.deadline:
                     w.stop(kill=True)
                     outcome = _failed_outcome(*w.task, "timeout", DocumentTimeout().message
                                               + " (worker stopped)", unit)
-                    workers[i] = _Worker(ctx, options, unit)
+                    workers[i] = pool.new_worker()
                 if outcome is not None:
                     yield outcome
     finally:
-        for w in workers:
-            w.stop(kill=w.task is not None)
+        pool.close()
 
 
 def _dask_outcomes(tasks: Iterable[Task], config: BatchConfig) -> Iterator[Outcome]:
@@ -704,21 +747,37 @@ class Batch:
 
     def __init__(self, paths: Iterable[str | Path], output: str | Path, config: BatchConfig | None = None):
         self.config = config or BatchConfig()
-        self.inputs = collect_inputs(paths)
-        if not self.inputs:
-            raise BatchError("no input files found (folders are searched for "
-                             + " ".join(sorted(SUPPORTED_EXTENSIONS)) + ")")
-        if str(output) == "-":
-            if self.config.resume:
-                raise BatchError("resume needs an output file, not stdout")
-            self.sink: _StreamSink | _FileSink = _StreamSink(sys.stdout.buffer)
-        else:
-            self.sink = _FileSink(Path(output), self.config, self.inputs)
-        self.todo: list[Task] = [(i, p) for i, p in enumerate(self.inputs) if not self.sink.done(p)]
+        # Local workers start first: they load the models while the inputs are found.
+        self._pool = WorkerPool(self.config) if self.config.engine == "local" else None
+        try:
+            self.inputs = collect_inputs(paths)
+            if not self.inputs:
+                raise BatchError("no input files found (folders are searched for "
+                                 + " ".join(sorted(SUPPORTED_EXTENSIONS)) + ")")
+            if str(output) == "-":
+                if self.config.resume:
+                    raise BatchError("resume needs an output file, not stdout")
+                self.sink: _StreamSink | _FileSink = _StreamSink(sys.stdout.buffer)
+            else:
+                self.sink = _FileSink(Path(output), self.config, self.inputs)
+            self.todo: list[Task] = [(i, p) for i, p in enumerate(self.inputs) if not self.sink.done(p)]
+        except BaseException:
+            self.close()
+            raise
+        self._run_config = self._sized(self.config) if self.todo else self.config
+        if self._pool is not None and self._run_config is not self.config:
+            # fewer documents than workers: fewer processes, with more OCR threads each
+            self._pool.close()
+            self._pool = WorkerPool(self._run_config)
 
     @property
     def skipped(self) -> int:
         return len(self.inputs) - len(self.todo)
+
+    def close(self) -> None:
+        """Stop the workers (`run` does it when it ends; a batch never run needs it)."""
+        if self._pool is not None:
+            self._pool.close()
 
     def _sized(self, config: BatchConfig) -> BatchConfig:
         """Fewer documents than local workers: fewer processes, each OCRing pages on more threads,
@@ -736,10 +795,13 @@ class Batch:
         manifest stay for a later `resume`.
         """
         summary = Summary(total=len(self.inputs), skipped=self.skipped)
-        engine = _dask_outcomes if self.config.engine == "dask" else _local_outcomes
         try:
             if self.todo:
-                for outcome in engine(self.todo, self._sized(self.config)):
+                if self.config.engine == "dask":
+                    outcomes = _dask_outcomes(self.todo, self.config)
+                else:
+                    outcomes = _local_outcomes(self.todo, self._run_config, self._pool)
+                for outcome in outcomes:
                     self.sink.write(outcome)
                     summary.processed += 1
                     summary.failed += not outcome.ok
@@ -747,6 +809,7 @@ class Batch:
                         on_outcome(outcome)
             self.sink.finish(self.inputs)
         finally:
+            self.close()
             self.sink.close()
         return summary
 

@@ -160,11 +160,10 @@ def referat_ents(doc: Doc) -> Doc:
 
 def build_nlp(ner: str = "model") -> Language:
     """Blank Danish with lemmas, every rule component, the `ner` backend, and `referat_ents`."""
-    import spacy
-
     import referat.annotate.lemmas  # noqa: F401  (registers referat_lemmas)
+    from referat.lazy import spacy_blank
 
-    nlp = spacy.blank("da")
+    nlp = spacy_blank("da")
     nlp.add_pipe("referat_lemmas")
     for name in RULE_COMPONENTS:
         nlp.add_pipe(name)

@@ -12,8 +12,14 @@ accuracy, precision/recall/F1 per class, macro-F1 and the confusion matrix
 (matched items only; a missing type counts as the class "none").
 
 Gold is either the shared gold format (`dev.jsonl`: entities with `count`,
-`optional`, `norm`) or referat's own JSONL (entities as spans, each counting
-once), so corrected referat output can serve as gold.
+`optional`, `norm`), referat's own JSONL (entities as spans, each counting
+once), so corrected referat output can serve as gold, or a label file of item
+types (`{"file", "number", "label"}` a line, as corpora/labels/ holds), which
+scores item types only.
+
+Item-type scores are checked too: the expected calibration error (ECE) of
+each matched item's `classification.score` against whether its type is right
+(`referat.classify.calibration`).
 """
 
 from __future__ import annotations
@@ -38,9 +44,18 @@ def squash(text: str | None) -> str:
 
 
 def load_records(path: str | Path) -> dict[str, dict[str, Any]]:
-    """JSONL records keyed by document file name (score.py's `load`)."""
+    """JSONL records keyed by document file name (score.py's `load`).
+
+    Lines of a label file (`{"file", "number", "label"}`) are gathered into
+    one types-only gold record per file.
+    """
     out: dict[str, dict[str, Any]] = {}
     for n, rec in read_records(path):
+        if "label" in rec and "file" in rec and "number" in rec:
+            name = Path(str(rec["file"])).name
+            gold = out.setdefault(name, {"doc": name, "items": [], "types_only": True})
+            gold["items"].append({"number": rec["number"], "type": rec["label"]})
+            continue
         key = rec.get("doc") or Path(rec.get("source") or rec.get("doc_id") or f"#{n}").name
         out[Path(key).name] = rec
     return out
@@ -103,6 +118,10 @@ class Evaluation:
     norm_by_label: dict[str, Counter] = field(default_factory=lambda: {lab: Counter() for lab in LABELS})
     meeting: Counter = field(default_factory=Counter)
     confusion: Counter = field(default_factory=Counter)  # (gold type, predicted type or None)
+    type_scores: list[tuple[float, bool]] = field(default_factory=list)  # (score, type right)
+    gold_types: int = 0  # gold items with a type
+    matched_types: int = 0  # ... that have a predicted item
+    types_only: bool = False  # every gold record was a label file's (no entities, no meeting)
 
     def figures(self) -> dict[str, Any]:
         """score.py's figures, same keys, same rounding."""
@@ -150,11 +169,20 @@ class Evaluation:
                   for g in sorted({g for g, _ in self.confusion} | set(classes), key=_type_order)}
         return {
             "n": total,
+            "gold": self.gold_types,
             "accuracy": round(correct / total, 4) if total else 0.0,
             "per_class": per_class,
             "macro_f1": round(sum(c["f1"] for c in per_class.values()) / len(classes), 4),
             "confusion": matrix,
+            "calibration": self.calibration().to_dict(),
         }
+
+    def calibration(self):
+        """ECE and reliability bins of the matched items' type scores."""
+        from referat.classify.calibration import reliability
+
+        return reliability([score for score, _ in self.type_scores],
+                           [right for _, right in self.type_scores])
 
     def report(self) -> dict[str, Any]:
         """Everything, JSON-ready: score.py's figures, norm per label, item types."""
@@ -162,14 +190,21 @@ class Evaluation:
                 "docs_missing": list(self.docs_missing)}
 
     def format(self) -> str:
-        """Human-readable lines: score.py's `key<TAB>value` lines first, then the extras."""
-        lines = [f"{k}\t{v}" for k, v in self.figures().items()]
-        for lab, acc in self.norm_accuracy().items():
-            lines.append(f"{lab}_norm_acc\t{'-' if acc is None else acc}")
+        """Human-readable lines: score.py's `key<TAB>value` lines first, then the extras
+        (item types only, for a label file as gold)."""
+        lines = []
+        if not self.types_only:
+            lines += [f"{k}\t{v}" for k, v in self.figures().items()]
+            for lab, acc in self.norm_accuracy().items():
+                lines.append(f"{lab}_norm_acc\t{'-' if acc is None else acc}")
         types = self.types()
+        calibration = types["calibration"]
         lines.append(f"type_n\t{types['n']}")
+        lines.append(f"type_gold\t{types['gold']}")
         lines.append(f"type_accuracy\t{types['accuracy']}")
         lines.append(f"type_macro_f1\t{types['macro_f1']}")
+        lines.append(f"type_ece\t{calibration['ece']}\t(expected calibration error of the type "
+                     f"scores, {calibration['n']} items with a score)")
         for cls, c in types["per_class"].items():
             lines.append(f"type_{cls}\tp={c['precision']} r={c['recall']} f1={c['f1']} n={c['support']}")
         columns = list(ITEM_TYPES) + [NO_TYPE]
@@ -177,9 +212,24 @@ class Evaluation:
         lines.append("\t".join(["gold\\pred", *columns]))
         for gold, row in types["confusion"].items():
             lines.append("\t".join([gold, *(str(row[c]) for c in columns)]))
+        if calibration["bins"]:
+            lines.append("calibration (score bin: items, mean score, accuracy)")
+            for b in calibration["bins"]:
+                lines.append(f"{b['low']:.1f}-{b['high']:.1f}\t{b['n']}\t{b['confidence']}\t{b['accuracy']}")
         if self.docs_missing:
             lines.append("missing\t" + ", ".join(self.docs_missing))
         return "\n".join(lines)
+
+    def unmatched_warning(self) -> str | None:
+        """What to tell a user whose gold items mostly found no prediction, else None."""
+        matched = self.matched_types
+        if self.gold_types == 0 or matched == self.gold_types:
+            return None
+        missing = f"; {len(self.docs_missing)} gold documents are not among the predictions " \
+                  f"(matched by file name: {', '.join(self.docs_missing[:3])}" \
+                  f"{', ...' if len(self.docs_missing) > 3 else ''})" if self.docs_missing else ""
+        return (f"only {matched} of {self.gold_types} gold item types have a predicted item"
+                f"{missing}")
 
 
 def _type_order(name: str) -> tuple[int, str]:
@@ -189,12 +239,16 @@ def _type_order(name: str) -> tuple[int, str]:
 def evaluate(pred: dict[str, dict[str, Any]], gold: dict[str, dict[str, Any]]) -> Evaluation:
     """Compare predictions with gold, both keyed by document file name."""
     res = Evaluation()
+    res.types_only = bool(gold) and all(g.get("types_only") for g in gold.values())
     for name, g in gold.items():
         g = as_gold(g)
         p = pred.get(name)
         if p is None:
             res.docs_missing.append(name)
             p = {"items": [], "entities": [], "meeting": {}}
+        if g.get("types_only"):
+            _score_types(res, p, g)
+            continue
         _score_items(res, p, g)
         _score_meeting(res, p, g)
         if g.get("score_entities") is not False:
@@ -204,6 +258,30 @@ def evaluate(pred: dict[str, dict[str, Any]], gold: dict[str, dict[str, Any]]) -
 
 def evaluate_files(pred_path: str | Path, gold_path: str | Path) -> Evaluation:
     return evaluate(load_records(pred_path), load_records(gold_path))
+
+
+def _predicted_type(res: Evaluation, git: dict, pit: dict) -> None:
+    """One typed gold item against its predicted item."""
+    res.gold_types += 1
+    res.matched_types += 1
+    predicted = pit.get("type")
+    res.confusion[(git.get("type"), predicted)] += 1
+    score = (pit.get("classification") or {}).get("score")
+    if predicted is not None and isinstance(score, (int, float)):
+        res.type_scores.append((float(score), predicted == git.get("type")))
+
+
+def _score_types(res: Evaluation, p: dict, g: dict) -> None:
+    """A label file's gold: item types only."""
+    by_number = {}
+    for it in p.get("items") or []:
+        by_number.setdefault(str(it.get("number")), it)
+    for git in g.get("items") or []:
+        pit = by_number.get(str(git.get("number")))
+        if pit is not None:
+            _predicted_type(res, git, pit)
+        elif git.get("type"):
+            res.gold_types += 1
 
 
 def _score_items(res: Evaluation, p: dict, g: dict) -> None:
@@ -220,6 +298,8 @@ def _score_items(res: Evaluation, p: dict, g: dict) -> None:
         pit = pi.get(num)
         if pit is None:
             res.items["fn"] += 1
+            if git.get("type"):
+                res.gold_types += 1
             continue
         res.items["tp"] += 1
         res.fields["n"] += 1
@@ -228,7 +308,10 @@ def _score_items(res: Evaluation, p: dict, g: dict) -> None:
         res.fields["closed"] += bool(pit.get("closed")) == git.get("closed")
         res.fields["type"] += pit.get("type") == git.get("type")
         res.fields["absent"] += sorted(map(squash, pit.get("absent") or [])) == sorted(git.get("absent") or [])
-        res.confusion[(git.get("type"), pit.get("type"))] += 1
+        if git.get("type"):
+            _predicted_type(res, git, pit)
+        else:
+            res.confusion[(git.get("type"), pit.get("type"))] += 1
 
 
 def _score_meeting(res: Evaluation, p: dict, g: dict) -> None:

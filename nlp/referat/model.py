@@ -16,7 +16,8 @@ which the output record carries. Stages fill the model in order:
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
+from functools import cache
 from typing import Any
 
 ITEM_TYPES = ("orientering", "beslutning", "drøftelse")
@@ -28,6 +29,20 @@ ENTITY_LABELS = ("COMMITTEE", "PERSON", "PARTY", "AMOUNT", "LAW", "CASE_NUMBER")
 OCR_MODES = ("auto", "always", "never")
 """When pages are OCR'd: auto (pages without a usable text layer), always (every page
 of a PDF or scan), never."""
+
+
+@cache
+def _field_names(cls) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def _shallow(obj) -> dict[str, Any]:
+    """A flat dataclass's fields as a dict whose values are the fields themselves.
+
+    `dataclasses.asdict` deep-copies every value, which a record about to be
+    serialised does not need: the lists and dicts are shared, not copied.
+    """
+    return {name: getattr(obj, name) for name in _field_names(type(obj))}
 
 
 def _from_fields(cls, data: dict[str, Any]):
@@ -85,7 +100,7 @@ class Span:
             raise ValueError(f"bad span offsets [{self.start}, {self.end}) for {self.text!r}")
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        d = _shallow(self)
         if d["norm"] is None:
             del d["norm"]
         return d
@@ -111,7 +126,7 @@ class Section:
     end: int
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return _shallow(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Section:
@@ -129,7 +144,7 @@ class Classification:
     source: str = "rules"  # "marker", "rules", "model:linear@0.1.0", ...
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return _shallow(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Classification:
@@ -209,7 +224,7 @@ class KindEvidence:
     end: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return _shallow(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> KindEvidence:
@@ -236,7 +251,7 @@ class Meeting:
     kind_evidence: list[KindEvidence] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v not in (None, [])} | {
+        return {k: v for k, v in _shallow(self).items() if v not in (None, [])} | {
             "participants": list(self.participants),
             "absent": list(self.absent),
             "kind_evidence": [e.to_dict() for e in self.kind_evidence],
@@ -267,7 +282,7 @@ class Problem:
     stage: str = "ingest"
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return _shallow(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Problem:

@@ -200,13 +200,13 @@ def load_builtin_pipeline(path: Path):
 
 def load_pipeline(path: Path):
     """A spaCy pipeline from disk, with errors that say what is wrong."""
-    import spacy
+    from referat.lazy import spacy_load
 
     if not path.exists():
         raise ModelError(f"no spaCy pipeline at {path} (--ner takes {', '.join(_NAMED)}, "
                          "dacy:<model> or the directory of a spaCy pipeline)", path=str(path))
     try:
-        nlp = spacy.load(path)
+        nlp = spacy_load(path)
     except (OSError, ValueError, KeyError, ImportError) as err:
         raise ModelError(f"cannot load the spaCy pipeline: {err}", path=str(path)) from err
     if not any(name == "ner" or "ner" in name or "entity" in name for name in nlp.pipe_names):

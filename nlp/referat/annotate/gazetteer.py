@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from spacy.lang.da.stop_words import STOP_WORDS
-
+from referat.lazy import spacy_stop_words
 from referat.resources import config_path, load_toml
 
 
@@ -57,7 +56,7 @@ def load_gazetteer() -> Gazetteer:
         title_suffixes=tuple(cues["titles"]["suffixes"]),
         not_names=frozenset(w.lower() for w in cues["not_names"]["words"]),
         not_name_suffixes=tuple(cues["not_names"]["suffixes"]),
-        stop_words=frozenset(STOP_WORDS),
+        stop_words=spacy_stop_words("da"),
         party_codes=codes,
         party_names={p.letter: p.names[0] for p in parties if p.names},
         party_by_name={name: p.letter for p in parties for name in p.names},

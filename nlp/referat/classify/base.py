@@ -18,7 +18,7 @@ import json
 import logging
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -64,24 +64,44 @@ class Classifier(ABC):
     def score_items(self, texts: Sequence[ItemText]) -> list[Classification]:
         """A classification per item text (no marker involved)."""
 
+    @abstractmethod
+    def logits(self, texts: Sequence[ItemText]) -> np.ndarray:
+        """The logits behind `score_items`, before the temperature: shape (n, 3)."""
+
+    @property
+    def temperature(self) -> float:
+        """What the logits are divided by so that scores are calibrated (`calibration.py`)."""
+        return 1.0
+
 
 class RuleClassifier(Classifier):
     """The evidence rules alone: no model file needed."""
 
     source = "rules"
 
-    def __init__(self, rules: EvidenceRules | None = None):
+    def __init__(self, rules: EvidenceRules | None = None, temperature: float | None = None):
         super().__init__(rules or EvidenceRules.default())
+        self._temperature = temperature
+
+    @property
+    def temperature(self) -> float:
+        if self._temperature is None:
+            self._temperature = default_temperature("rules")
+        return self._temperature
 
     def score_items(self, texts: Sequence[ItemText]) -> list[Classification]:
         results = []
         for text in texts:
             ruled = self.rules.evaluate(text)
-            scores = ruled.scores
+            scores = softmax({t: v / self.temperature for t, v in ruled.logits.items()})
             results.append(Classification(label=ruled.label, score=scores[ruled.label],
                                           scores=scores, evidence=ruled.evidence(ruled.label),
                                           source=self.source))
         return results
+
+    def logits(self, texts: Sequence[ItemText]) -> np.ndarray:
+        rows = [self.rules.evaluate(text).logits for text in texts]
+        return np.array([[row[t] for t in ITEM_TYPES] for row in rows]).reshape(-1, len(ITEM_TYPES))
 
 
 class ModelClassifier(Classifier):
@@ -102,11 +122,18 @@ class ModelClassifier(Classifier):
         version = self.meta.get("version", "0")
         return f"model:{self.backend}@{version}"
 
+    @property
+    def temperature(self) -> float:
+        """The model directory's own (meta.json "calibration"), else the configured default."""
+        own = (self.meta.get("calibration") or {}).get("temperature")
+        return float(own) if own is not None else default_temperature()
+
     # --- the model protocol ---------------------------------------------------
 
     @abstractmethod
-    def fit(self, texts: Sequence[str], labels: Sequence[str], seed: int = 0) -> ModelClassifier:
-        """Train on model inputs and their labels (from `ITEM_TYPES`)."""
+    def fit(self, texts: Sequence[str], labels: Sequence[str], seed: int = 0,
+            progress: Callable[[int, int], None] | None = None) -> ModelClassifier:
+        """Train on model inputs and their labels (from `ITEM_TYPES`); `progress(step, steps)`."""
 
     @abstractmethod
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
@@ -125,6 +152,12 @@ class ModelClassifier(Classifier):
         """Input features that speak for `label` (empty where the model cannot say)."""
         return []
 
+    def explained_proba(self, texts: Sequence[str]) -> tuple[np.ndarray, Explainer]:
+        """`predict_proba`, and a function (rows, a label each) -> the features of each row that
+        speak for its label; a backend that can reuse its features for both overrides this."""
+        return self.predict_proba(texts), lambda indices, labels: [
+            self.explain(texts[i], label) for i, label in zip(indices, labels)]
+
     def predict(self, texts: Sequence[str]) -> list[str]:
         probs = self.predict_proba(texts)
         return [ITEM_TYPES[int(i)] for i in np.argmax(probs, axis=1)]
@@ -132,31 +165,47 @@ class ModelClassifier(Classifier):
     # --- combining with the rules ---------------------------------------------
 
     def score_items(self, texts: Sequence[ItemText]) -> list[Classification]:
-        inputs = [model_input(t) for t in texts]
-        probs = self.predict_proba(inputs)
+        probs, explain = self.explained_proba([model_input(t) for t in texts])
+        ruled = [self.rules.evaluate(t) if self.rules is not None else None for t in texts]
+        logits = [self._logits(row, r) for row, r in zip(probs, ruled)]
+        labels = [max(ITEM_TYPES, key=lambda t, lg=lg: lg[t]) for lg in logits]
+        # the model's own terms, where the model agrees with the final type
+        agreeing = [i for i, (row, label) in enumerate(zip(probs, labels))
+                    if ITEM_TYPES[int(np.argmax(row))] == label]
+        terms = dict(zip(agreeing, explain(agreeing, [labels[i] for i in agreeing])))
         results = []
-        for text, model_text, row in zip(texts, inputs, probs):
-            ruled = self.rules.evaluate(text) if self.rules is not None else None
-            results.append(self._combine(model_text, row, ruled))
+        for i, (row, r, lg, label) in enumerate(zip(probs, ruled, logits, labels)):
+            scores = softmax({t: v / self.temperature for t, v in lg.items()})
+            evidence = r.evidence(label) if r is not None else []
+            if i in terms:
+                evidence.append(f"model: p={float(row[ITEM_TYPES.index(label)]):.2f}"
+                                + (f" ({', '.join(terms[i])})" if terms[i] else ""))
+            source = self.source + ("+rules" if r is not None and r.hits else "")
+            results.append(Classification(label=label, score=scores[label], scores=scores,
+                                          evidence=evidence, source=source))
         return results
 
-    def _combine(self, model_text: str, probs: np.ndarray, ruled: RuleResult | None
-                 ) -> Classification:
+    def logits(self, texts: Sequence[ItemText]) -> np.ndarray:
+        probs = self.predict_proba([model_input(t) for t in texts])
+        rows = [self._logits(row, self.rules.evaluate(text) if self.rules is not None else None)
+                for text, row in zip(texts, probs)]
+        return np.array([[row[t] for t in ITEM_TYPES] for row in rows]).reshape(-1, len(ITEM_TYPES))
+
+    def _logits(self, probs: np.ndarray, ruled: RuleResult | None) -> dict[str, float]:
         logits = {t: math.log(max(float(p), 1e-12)) for t, p in zip(ITEM_TYPES, probs)}
         if ruled is not None:
             for t in ITEM_TYPES:
                 logits[t] += self.rule_weight * ruled.evidence_logits[t]
-        scores = softmax(logits)
-        label = max(ITEM_TYPES, key=lambda t: scores[t])
-        evidence = ruled.evidence(label) if ruled is not None else []
-        model_label = ITEM_TYPES[int(np.argmax(probs))]
-        if model_label == label:
-            terms = self.explain(model_text, label)
-            evidence.append(f"model: p={float(probs[ITEM_TYPES.index(label)]):.2f}"
-                            + (f" ({', '.join(terms)})" if terms else ""))
-        source = self.source + ("+rules" if ruled is not None and ruled.hits else "")
-        return Classification(label=label, score=scores[label], scores=scores,
-                              evidence=evidence, source=source)
+        return logits
+
+
+Explainer = Callable[[Sequence[int], Sequence[str]], list[list[str]]]
+"""explain(rows, a type each) -> for each row, the input features that speak for its type."""
+
+
+def default_temperature(kind: str = "model") -> float:
+    """The configured temperature for model + rules ("model") or the rules alone ("rules")."""
+    return float(load_toml("classifier.toml").get("calibration", {}).get(f"{kind}_temperature", 1.0))
 
 
 # --- model directories: meta and checksums -----------------------------------

@@ -19,12 +19,12 @@ from __future__ import annotations
 import copy
 import logging
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from referat.classify.distant import default_min_margin, distant_label
-from referat.classify.features import item_marker, item_text, model_input
+from referat.classify.features import ItemText, item_marker, item_text, marker_label, model_input
 from referat.classify.rules import EvidenceRules
 from referat.errors import InputError
 from referat.model import ITEM_TYPES, Document, Item
@@ -45,6 +45,7 @@ class Example:
     text: str  # features.model_input: what the model sees
     label: str
     origin: str  # "gold", "type", "marker" or "rules"
+    item: ItemText | None = None  # what the rules read (for evaluating model + rules)
 
 
 @dataclass
@@ -56,12 +57,26 @@ class ExampleStats:
     failed: list[str] = field(default_factory=list)
     by_origin: Counter = field(default_factory=Counter)
     by_label: Counter = field(default_factory=Counter)
+    gold_labels: int = 0  # labels in the --gold file
+    gold_matched: int = 0  # ... that named an item of the inputs
+    gold_unmatched: list[str] = field(default_factory=list)  # a few that did not, and why
 
     def to_dict(self) -> dict:
-        return {"documents": self.documents, "items": self.items, "excluded": self.excluded,
-                "unlabelled": self.unlabelled, "failed": list(self.failed),
-                "by_origin": dict(sorted(self.by_origin.items())),
-                "by_label": {t: self.by_label.get(t, 0) for t in ITEM_TYPES}}
+        out = {"documents": self.documents, "items": self.items, "excluded": self.excluded,
+               "unlabelled": self.unlabelled, "failed": list(self.failed),
+               "by_origin": dict(sorted(self.by_origin.items())),
+               "by_label": {t: self.by_label.get(t, 0) for t in ITEM_TYPES}}
+        if self.gold_labels:
+            out["gold"] = {"labels": self.gold_labels, "matched": self.gold_matched}
+        return out
+
+    def gold_warning(self) -> str | None:
+        """A loud note when the label file names items the inputs do not have (None: all found)."""
+        if not self.gold_labels or self.gold_matched == self.gold_labels:
+            return None
+        return (f"only {self.gold_matched} of {self.gold_labels} gold labels match an item of the "
+                "inputs (labels name a document by its file name and an item by its number); "
+                f"for example {'; '.join(self.gold_unmatched)}")
 
 
 def document_key(doc: Document) -> str:
@@ -92,6 +107,14 @@ def typed_against(classifier, docs: Iterable[Document], gold: dict[ItemKey, str]
     return truth, pred
 
 
+def unmarked_items(docs: Iterable[Document], gold: dict[ItemKey, str]) -> list[tuple[ItemText, str]]:
+    """(item text, gold type) of the items `gold` labels that print no type marker:
+    the items whose score a classifier computes (a marker's is 1.0)."""
+    return [(item_text(doc, item), gold[(document_key(doc), item.number)])
+            for doc in docs for item in doc.items
+            if (document_key(doc), item.number) in gold and marker_label(item_marker(item)) is None]
+
+
 def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
     """Files named, and inside folders named: what `referat process` reads, plus records (.jsonl)."""
     from referat.batch import collect_inputs
@@ -106,33 +129,48 @@ def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def read_jsonl(path: Path) -> Iterator[Document]:
-    """referat records, one per line."""
+    """referat records, one per line: documents, or items (`referat process --unit item`)."""
     for number, record in read_records(path):
         try:
-            yield Document.from_dict(record)
+            yield _item_document(record) if "items" not in record and "number" in record \
+                else Document.from_dict(record)
         except (KeyError, TypeError, ValueError) as err:
             raise InputError(f"line {number} is not a referat record ({err})", path=str(path)) from err
 
 
-def iter_documents(paths: Iterable[str | Path], stats: ExampleStats | None = None
-                   ) -> Iterator[Document]:
-    """Documents from records (.jsonl) or from raw inputs through ingest, normalise and segment."""
+def _item_document(record: dict) -> Document:
+    """An item record as a document of one item whose text is the item's slice
+    (the record's section and entity offsets are relative to that slice)."""
+    text = record["text"]
+    item = Item.from_dict(record)
+    item.start, item.end = 0, len(text)
+    return Document(source=record["source"], sha256=record.get("sha256", ""),
+                    format=record.get("format", "item"), text=text, items=[item])
+
+
+def iter_documents(paths: Iterable[str | Path], stats: ExampleStats | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> Iterator[Document]:
+    """Documents from records (.jsonl) or from raw inputs through ingest, normalise and segment;
+    `progress(files done, files)` after each input file."""
     pipeline = None
-    for path in expand_inputs(paths):
+    files = expand_inputs(paths)
+    for done, path in enumerate(files, start=1):
         if path.suffix.lower() == ".jsonl":
             yield from read_jsonl(path)
-            continue
-        if pipeline is None:
-            from referat.pipeline import Options, Pipeline
+        else:
+            if pipeline is None:
+                from referat.pipeline import Options, Pipeline
 
-            pipeline = Pipeline(Options(annotate=False, classify=False))
-        doc = pipeline.process(path)
-        if not doc.ok:
-            log.warning("%s: skipped (%s)", path, "; ".join(p.message for p in doc.errors))
-            if stats is not None:
-                stats.failed.append(str(path))
-            continue
-        yield doc
+                pipeline = Pipeline(Options(annotate=False, classify=False))
+            doc = pipeline.process(path)
+            if doc.ok:
+                yield doc
+            else:
+                log.warning("%s: skipped (%s)", path, "; ".join(p.message for p in doc.errors))
+                if stats is not None:
+                    stats.failed.append(str(path))
+        if progress is not None:
+            progress(done, len(files))
 
 
 def read_labels(path: str | Path) -> dict[ItemKey, str]:
@@ -184,12 +222,16 @@ def collect_examples(docs: Iterable[Document], labels: str = "auto",
     excluded = set(exclude)
     stats = stats if stats is not None else ExampleStats()
     examples: list[Example] = []
+    seen: dict[str, set[int]] = {}
     for doc in docs:
-        stats.documents += 1
         name = document_key(doc)
+        if name not in seen:  # item records come one item a line
+            stats.documents += 1
+            seen[name] = set()
         for item in doc.items:
             stats.items += 1
             key = (name, item.number)
+            seen[name].add(item.number)
             if key in excluded:
                 stats.excluded += 1
                 continue
@@ -204,7 +246,21 @@ def collect_examples(docs: Iterable[Document], labels: str = "auto",
             if label is None:
                 stats.unlabelled += 1
                 continue
-            examples.append(Example(name, item.number, model_input(text), label, origin))
+            examples.append(Example(name, item.number, model_input(text), label, origin, text))
             stats.by_origin[origin] += 1
             stats.by_label[label] += 1
+    _match_gold(gold, seen, excluded, stats)
     return examples
+
+
+def _match_gold(gold: dict[ItemKey, str], seen: dict[str, set[int]], excluded: set[ItemKey],
+                stats: ExampleStats, examples: int = 3) -> None:
+    """How many gold labels named an item the inputs have (excluded ones do not count)."""
+    stats.gold_labels = len(gold)
+    for name, number in sorted(gold):
+        if number in seen.get(name, ()) and (name, number) not in excluded:
+            stats.gold_matched += 1
+        elif len(stats.gold_unmatched) < examples:
+            why = ("also in --exclude" if (name, number) in excluded
+                   else f"no item {number} in it" if name in seen else "no such document among the inputs")
+            stats.gold_unmatched.append(f"{name} item {number}: {why}")

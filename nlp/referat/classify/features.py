@@ -38,7 +38,7 @@ class _Markers:
     prefix: re.Pattern  # "(B) Title"
     suffix: re.Pattern  # "Title (B)"
     at_line_end: re.Pattern  # a marker ending a line of item text
-    drop: tuple[re.Pattern, ...]  # absence lines and the like
+    drop: re.Pattern  # absence lines and the like (the config's patterns, joined)
     max_chars: dict[str, int]
 
 
@@ -62,7 +62,7 @@ def _markers() -> _Markers:
         prefix=re.compile(rf"^\s*{bracket}[ \t]*[:.\-–]?\s*"),
         suffix=re.compile(rf"(?<!\s)\s*{bracket}\s*$"),
         at_line_end=re.compile(rf"(?<![ \t])[ \t]*{bracket}[ \t]*$", re.MULTILINE),
-        drop=tuple(re.compile(p, re.IGNORECASE) for p in feats.get("drop", [])),
+        drop=re.compile("|".join(f"(?:{p})" for p in feats.get("drop", [])) or r"(?!)", re.IGNORECASE),
         max_chars=dict(feats.get("max_chars", {})),
     )
 
@@ -101,9 +101,7 @@ def item_marker(item: Item) -> str | None:
 def clean(text: str) -> str:
     """Item text as evidence: absence lines and stray markers out, whitespace collapsed."""
     markers = _markers()
-    text = markers.at_line_end.sub("", text)
-    for pattern in markers.drop:
-        text = pattern.sub(" ", text)
+    text = markers.drop.sub(" ", markers.at_line_end.sub("", text))
     return " ".join(text.split())
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -30,6 +31,8 @@ from referat.resources import load_toml
 
 SCOPES = ("beslutning", "indstilling", "body", "title")
 ROLES = ("outcome", "approval")
+_BEFORE, _AFTER = r"(?<!\w)(?:", r")(?!\w)"  # a phrase is whole words
+_JOINED = 16  # phrases per joined pattern: larger ones fall off a CPU-cache cliff on long texts
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,26 @@ class EvidenceRules:
     scope_weights: dict[str, float]
     unresolved_approval_weight: float
     phrases: dict[str, tuple[Phrase, ...]]  # per scope
+    combined: dict[str, tuple[re.Pattern, ...]] = field(init=False, repr=False, compare=False)
+    _found: Callable[[str, str], tuple[tuple[Phrase, str], ...]] = field(init=False, repr=False,
+                                                                       compare=False)
+
+    def __post_init__(self) -> None:
+        # A scope's phrases joined into a few patterns find where any phrase starts in one
+        # scan each, instead of one scan per phrase.
+        combined = {}
+        for scope, phrases in self.phrases.items():
+            try:
+                combined[scope] = tuple(
+                    re.compile(_BEFORE + "|".join(p.pattern.pattern[len(_BEFORE):-len(_AFTER)]
+                                                  for p in phrases[i:i + _JOINED]) + _AFTER, re.IGNORECASE)
+                    for i in range(0, len(phrases), _JOINED))
+            except re.error as err:
+                raise ValueError(f"{CONFIG}: the {scope} phrases do not combine into one pattern "
+                                 f"({err}); phrases may not use named groups or backreferences") from err
+        object.__setattr__(self, "combined", combined)
+        # Decisions repeat ("Godkendt.", "Taget til efterretning."): each text is searched once.
+        object.__setattr__(self, "_found", lru_cache(maxsize=4096)(self._find))
 
     @classmethod
     def from_table(cls, table: dict) -> EvidenceRules:
@@ -124,7 +147,7 @@ class EvidenceRules:
                     phrases[scope].append(Phrase(
                         type=entry["type"], role=entry.get("role", "outcome"),
                         weight=float(entry["weight"]),
-                        pattern=re.compile(rf"(?<!\w)(?:{pattern})(?!\w)", re.IGNORECASE)))
+                        pattern=re.compile(f"{_BEFORE}{pattern}{_AFTER}", re.IGNORECASE)))
         return cls(
             prior={t: float(table.get("prior", {}).get(t, 0.0)) for t in ITEM_TYPES},
             scope_weights={s: float(table["scopes"].get(s, 0.0)) for s in SCOPES},
@@ -136,23 +159,28 @@ class EvidenceRules:
     def default(cls) -> EvidenceRules:
         return default_rules()
 
-    def find(self, scope: str, text: str) -> list[tuple[Phrase, str]]:
-        """Phrases of a scope in a text; of overlapping matches the longest stays."""
-        if not text:
-            return []
-        matches = []
-        for phrase in self.phrases[scope]:
-            for m in phrase.pattern.finditer(text):
-                if m.end() > m.start():
-                    matches.append((m.start(), m.end(), phrase))
-        matches.sort(key=lambda m: (m[0], -(m[1] - m[0]), -m[2].weight))
+    def find(self, scope: str, text: str) -> tuple[tuple[Phrase, str], ...]:
+        """Phrases of a scope in a text, left to right; where matches overlap, the one that
+        starts first stays, and of those starting at one place the longest (then heaviest)."""
+        return self._found(scope, text) if text else ()
+
+    def _find(self, scope: str, text: str) -> tuple[tuple[Phrase, str], ...]:
         kept: list[tuple[Phrase, str]] = []
-        reach = -1
-        for start, end, phrase in matches:
-            if start >= reach:
-                kept.append((phrase, text[start:end]))
-                reach = end
-        return kept
+        phrases, searches = self.phrases[scope], [p.search for p in self.combined[scope]]
+        found = [search(text) for search in searches]  # each joined pattern's next match
+        while any(found):
+            start = min(m.start() for m in found if m)
+            best_end, best = start, None
+            for phrase in phrases:
+                m = phrase.pattern.match(text, start)
+                if m is not None and (m.end(), phrase.weight) > (best_end, best.weight if best else -1.0):
+                    best_end, best = m.end(), phrase
+            if best is not None:
+                kept.append((best, text[start:best_end]))
+            position = best_end if best is not None else start + 1  # else: only empty matches here
+            found = [search(text, position) if m is not None and m.start() < position else m
+                     for m, search in zip(found, searches)]
+        return tuple(kept)
 
     def evaluate(self, text: ItemText) -> RuleResult:
         """Score one item's title, recommendation, decision (or whole text)."""

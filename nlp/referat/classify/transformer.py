@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -93,8 +93,8 @@ class TransformerClassifier(ModelClassifier):
         return torch.utils.data.DataLoader(data, batch_size=batch_size, shuffle=shuffle,
                                            generator=generator, collate_fn=collate)
 
-    def fit(self, texts: Sequence[str], labels: Sequence[str], seed: int = 0
-            ) -> TransformerClassifier:
+    def fit(self, texts: Sequence[str], labels: Sequence[str], seed: int = 0,
+            progress: Callable[[int, int], None] | None = None) -> TransformerClassifier:
         torch, transformers, _ = _imports()
         if self.base_model is None:
             raise ModelError("the transformers backend needs --base-model PATH")
@@ -127,6 +127,8 @@ class TransformerClassifier(ModelClassifier):
                 optimizer.zero_grad()
                 losses.append(loss.item())
                 step += 1
+                if progress is not None:
+                    progress(step, total)
                 if step >= total:
                     break
             log.info("transformers: %d/%d steps, loss %.4f", step, total, np.mean(losses[-50:]))

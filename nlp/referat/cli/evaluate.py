@@ -17,14 +17,16 @@ def evaluate(
     pred: Path = typer.Argument(..., exists=True, dir_okay=False, metavar="PRED.jsonl",
                                 help="referat's output (one record per document)."),
     gold: Path = typer.Argument(..., exists=True, dir_okay=False, metavar="GOLD.jsonl",
-                                help="Gold: the shared gold format, or referat JSONL (corrected output)."),
+                                help="Gold: the shared gold format, referat JSONL (corrected output), "
+                                     "or a label file of item types ({file, number, label} a line)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of lines."),
 ) -> None:
     """Per-label precision, recall, F1 and normalisation accuracy; items; item types.
 
     The first lines are score.py's figures (same matching rules, same numbers);
     then normalisation accuracy per label, item-type accuracy, precision/recall/F1
-    per type, macro-F1 and the confusion matrix.
+    per type, macro-F1, the confusion matrix and the expected calibration error of
+    the type scores. With a label file as gold, only the item-type lines.
     """
     try:
         result = evaluate_files(pred, gold)
@@ -32,3 +34,6 @@ def evaluate(
         typer.echo(f"referat evaluate: {err}", err=True)
         raise typer.Exit(2) from None
     typer.echo(json.dumps(result.report(), ensure_ascii=False) if as_json else result.format())
+    warning = result.unmatched_warning()
+    if warning:
+        typer.echo(f"referat evaluate: warning: {warning}", err=True)

@@ -8,12 +8,16 @@ in many layouts.
 
 from __future__ import annotations
 
+import shlex
+import sys
+import time
 from enum import Enum
 from pathlib import Path
 
 import typer
 
 from referat.cli import app
+from referat.cli.terminal import shown
 from referat.errors import ReferatError
 
 train_app = typer.Typer(name="train", no_args_is_help=True,
@@ -32,7 +36,8 @@ class Labels(str, Enum):
     type = "type"
 
 
-@train_app.command("types", epilog="Exit status: 0 trained and saved, 2 bad input or options.")
+@train_app.command("types", epilog="Exit status: 0 trained and saved, 2 bad input or options "
+                                    "(including an existing output folder without --force).")
 def train_types(
     inputs: list[Path] = typer.Argument(
         ..., exists=True, metavar="PATH...", show_default=False,
@@ -40,6 +45,7 @@ def train_types(
              "or minutes and folders of minutes, which are read and segmented first."),
     out: Path = typer.Option(..., "--out", "-o", metavar="DIR",
                              help="Model directory to write (load it with --classifier DIR)."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing model directory."),
     backend: Backend = typer.Option(Backend.linear, "--backend",
                                     help="linear: scikit-learn TF-IDF + logistic regression; "
                                          "transformers: fine-tune --base-model."),
@@ -57,6 +63,9 @@ def train_types(
     exclude: Path = typer.Option(None, "--exclude", metavar="LABELS.jsonl", exists=True,
                                  dir_okay=False, show_default=False,
                                  help="Items never to train on (e.g. an evaluation set), same format."),
+    held_out: float = typer.Option(0.1, "--held-out", min=0.0, max=0.9, metavar="FRACTION",
+                                   help="Part of the labelled items kept out of training to evaluate "
+                                        "the model and calibrate its scores (0: none)."),
     epochs: int = typer.Option(None, "--epochs", min=1, show_default=False,
                                help="transformers: passes over the data (default from configs/classifier.toml)."),
     max_steps: int = typer.Option(None, "--max-steps", min=1, show_default=False,
@@ -65,6 +74,10 @@ def train_types(
                                    help="transformers: examples per step."),
 ) -> None:
     """Train an item-type classifier (orientering / beslutning / drøftelse).
+
+    Prints a progress bar (progress lines when stderr is not a terminal), the
+    figures on the held-out items, and writes a model card (README.md) beside
+    the model.
 
     Example: referat train types corpora/greve -o models/my-classifier --seed 0
     """
@@ -75,19 +88,76 @@ def train_types(
         raise typer.Exit(2)
     overrides = {k: v for k, v in (("epochs", epochs), ("max_steps", max_steps),
                                    ("batch_size", batch_size)) if v is not None}
+    options = [("--backend", backend.value, "linear"), ("--base-model", base_model, None),
+               ("--seed", seed, 0), ("--labels", labels.value, "auto"), ("--gold", gold, None),
+               ("--exclude", exclude, None), ("--held-out", held_out, 0.1), ("--epochs", epochs, None),
+               ("--max-steps", max_steps, None), ("--batch-size", batch_size, None)]
+    command = " ".join(["referat train types", *(shlex.quote(str(p)) for p in inputs), "-o",
+                        shlex.quote(str(out)),
+                        *(f"{name} {shlex.quote(str(value))}" for name, value, default in options
+                          if value != default)])
     try:
-        report = run_training(inputs, out, backend=backend.value, seed=seed, labels=labels.value,
-                              gold=gold, exclude=exclude, base_model=base_model,
-                              params=overrides or None)
+        with _Progress() as progress:
+            report = run_training(inputs, out, backend=backend.value, seed=seed, labels=labels.value,
+                                  gold=gold, exclude=exclude, base_model=base_model,
+                                  params=overrides or None, held_out=held_out, force=force,
+                                  progress=progress.update, command=command)
     except (ReferatError, ValueError) as err:
         typer.echo(f"referat train types: {err}", err=True)
         raise typer.Exit(2) from None
+    for warning in report.warnings:
+        typer.echo(f"referat train types: WARNING: {warning}", err=True)
     counts = ", ".join(f"{k} {v}" for k, v in report.stats["by_label"].items())
     origins = ", ".join(f"{k} {v}" for k, v in report.stats["by_origin"].items())
-    typer.echo(f"trained {report.backend} on {report.examples} items ({counts}; from {origins}) "
-               f"of {report.stats['items']} in {report.stats['documents']} documents; "
+    typer.echo(f"trained {report.backend} on {report.examples} items ({counts}; all labelled items "
+               f"from {origins}) of {report.stats['items']} in {report.stats['documents']} documents; "
                f"{report.stats['unlabelled']} unlabelled, {report.stats['excluded']} excluded")
-    typer.echo(f"reading {report.read_seconds:.1f} s, fitting {report.fit_seconds:.1f} s -> {report.out}")
+    if report.held_out:
+        for origin, result in report.held_out.items():
+            typer.echo(f"held out ({origin}): {result['n']} items, accuracy {result['accuracy']:.4f}, "
+                       f"macro-F1 {result['macro_f1']:.4f}")
+        c = report.calibration
+        typer.echo(f"calibration: temperature {c['temperature']} ({c['fitted_on']}); expected calibration "
+                   f"error on {c['n']} held-out items {c['ece_items']}: {c['ece_before']} -> {c['ece_after']}")
+    typer.echo(f"reading {report.read_seconds:.1f} s, fitting {report.fit_seconds:.1f} s -> "
+               f"{shown(report.out)} (model card: {shown(report.out / 'README.md')})")
+
+
+class _Progress:
+    """A progress bar per stage on a terminal; elsewhere a line per stage and every 10 s."""
+
+    _LINE_EVERY_S = 10.0
+
+    def __init__(self):
+        self.bar = None
+        if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+        self.tasks: dict[str, int] = {}
+        self.stage, self.said = None, 0.0
+
+    def __enter__(self):
+        if self.bar is not None:
+            self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        if self.bar is not None:
+            if stage not in self.tasks:
+                self.tasks[stage] = self.bar.add_task(stage, total=total)
+            self.bar.update(self.tasks[stage], completed=done, total=total)
+            return
+        now = time.monotonic()
+        if stage != self.stage or done == total or now - self.said >= self._LINE_EVERY_S:
+            typer.echo(f"referat train types: {stage} {done}/{total}", err=True)
+            self.stage, self.said = stage, now
 
 
 @train_app.command("ner", epilog="Exit status: 0 trained and saved, 2 bad input or options.")

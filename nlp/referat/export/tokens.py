@@ -24,9 +24,9 @@ if TYPE_CHECKING:
 @lru_cache(maxsize=1)
 def blank_danish() -> Language:
     """spaCy's rule-based Danish tokenizer (no model, nothing downloaded)."""
-    import spacy
+    from referat.lazy import spacy_blank
 
-    return spacy.blank("da")
+    return spacy_blank("da")
 
 
 def aligned_doc(text: str, spans: Iterable[Span]) -> tuple[Doc, int]:

@@ -14,31 +14,38 @@ chooses when and with how many threads).
 from __future__ import annotations
 
 import hashlib
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 
 from referat.errors import InputError, LimitExceeded
-from referat.ingest.docx import read_docx
-from referat.ingest.html import read_html
-from referat.ingest.images import read_image
 from referat.ingest.ocr import OcrSettings
-from referat.ingest.pdf import read_pdf
-from referat.ingest.portal_json import read_portal_json
 from referat.ingest.sniff import sniff
-from referat.ingest.txt import read_txt
 from referat.model import Source
 
-READERS: dict[str, Callable] = {
-    "txt": read_txt,
-    "html": read_html,
-    "docx": read_docx,
-    "portal_json": read_portal_json,
+READERS: dict[str, str] = {
+    "txt": "referat.ingest.txt:read_txt",
+    "html": "referat.ingest.html:read_html",
+    "docx": "referat.ingest.docx:read_docx",
+    "portal_json": "referat.ingest.portal_json:read_portal_json",
 }
-"""format -> reader(data, *, path, max_pages) -> (pages, structure, encoding)."""
+"""format -> "module:reader", reader(data, *, path, max_pages) -> (pages, structure, encoding)."""
 
-PAGED_READERS: dict[str, Callable] = {"pdf": read_pdf, "tiff": read_image, "png": read_image,
-                                      "jpeg": read_image}
-"""format -> reader(data, *, path, max_pages, ocr) -> `Scanned` (pages, how each was read, warnings)."""
+PAGED_READERS: dict[str, str] = {
+    "pdf": "referat.ingest.pdf:read_pdf",
+    "tiff": "referat.ingest.images:read_image",
+    "png": "referat.ingest.images:read_image",
+    "jpeg": "referat.ingest.images:read_image",
+}
+"""format -> "module:reader", reader(data, *, path, max_pages, ocr) -> `Scanned` (pages, how each
+was read, warnings). A reader's module (and the library behind it: PDFium, lxml, python-docx,
+Pillow) is imported the first time a file of its format is read."""
+
+
+def reader(fmt: str) -> Callable:
+    """The reader function of a format, imported on first use."""
+    module, _, name = (READERS.get(fmt) or PAGED_READERS[fmt]).partition(":")
+    return getattr(importlib.import_module(module), name)
 
 MAX_BYTES = 100 * 2**20
 MAX_PAGES = 2000
@@ -55,11 +62,11 @@ def read(path: str | Path, *, max_bytes: int = MAX_BYTES, max_pages: int = MAX_P
     fmt = sniff(data, Path(path).suffix, path=name)
     sha256 = hashlib.sha256(data).hexdigest()
     if fmt in PAGED_READERS:
-        scanned = PAGED_READERS[fmt](data, path=name, max_pages=max_pages, ocr=ocr)
+        scanned = reader(fmt)(data, path=name, max_pages=max_pages, ocr=ocr)
         source = Source(path=name, sha256=sha256, format=fmt, pages=scanned.pages,
                         page_ocr=scanned.page_ocr, warnings=scanned.warnings)
     else:
-        pages, structure, encoding = READERS[fmt](data, path=name, max_pages=max_pages)
+        pages, structure, encoding = reader(fmt)(data, path=name, max_pages=max_pages)
         source = Source(path=name, sha256=sha256, format=fmt, pages=pages, structure=structure,
                         encoding=encoding)
     if not any(page.strip() for page in source.pages):
@@ -85,4 +92,4 @@ def _read_bytes(path: Path, name: str, max_bytes: int) -> bytes:
                          code="unreadable") from err
 
 
-__all__ = ["PAGED_READERS", "READERS", "OcrSettings", "read"]
+__all__ = ["PAGED_READERS", "READERS", "OcrSettings", "read", "reader"]

@@ -18,6 +18,7 @@ items need not be guessed.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 
 import lxml.etree
@@ -96,9 +97,23 @@ def parse_html(text: str, *, path: str | None = None) -> lxml.html.HtmlElement:
 
 
 def parse_fragment(html: str) -> lxml.html.HtmlElement:
-    """A fragment (a portal field's HTML) under one <div>."""
-    parser = lxml.html.HTMLParser(huge_tree=True, remove_comments=True)
-    return lxml.html.fragment_fromstring(html or "", create_parent="div", parser=parser)
+    """A fragment (a portal field's HTML) under one <div>, for `HtmlRenderer`.
+
+    Its elements are plain lxml elements: lxml.html's per-element class lookup
+    (a Python call for every element) buys nothing for rendering.
+    """
+    return lxml.html.fragment_fromstring(html or "", create_parent="div", parser=_fragment_parser())
+
+
+_local = threading.local()  # an lxml parser must not be shared between threads
+
+
+def _fragment_parser() -> lxml.html.HTMLParser:
+    parser = getattr(_local, "fragment_parser", None)
+    if parser is None:
+        parser = _local.fragment_parser = lxml.html.HTMLParser(huge_tree=True, remove_comments=True)
+        parser.set_element_class_lookup(lxml.etree.ElementDefaultClassLookup())
+    return parser
 
 
 def _hidden(el) -> bool:
@@ -113,7 +128,11 @@ def _hidden(el) -> bool:
 
 
 def _has_block(el) -> bool:
-    return any(isinstance(d.tag, str) and d.tag in BLOCK_TAGS for d in el.iterdescendants())
+    return next(el.iterdescendants(*BLOCK_TAGS), None) is not None
+
+
+_MAY_HIDE = lxml.etree.XPath("descendant-or-self::*[@hidden or @aria-hidden or @role]")
+"""The elements `_hidden` needs to look at: found by libxml2, not by testing every element."""
 
 
 class HtmlRenderer:
@@ -127,27 +146,31 @@ class HtmlRenderer:
         self._cells_in_row: list[int] = []
 
     def render(self, root) -> None:
+        add = self.writer.add
+        dropped = set(self.skip)
+        dropped.update(el for el in _MAY_HIDE(root) if _hidden(el))
+        handlers = self.handlers
         stack: list[tuple[object, bool]] = [(root, False)]
         while stack:
             el, closing = stack.pop()
             if closing:
                 self._close(el)
                 if el is not root:
-                    self.writer.add(el.tail)
+                    add(el.tail)
                 continue
-            tag = el.tag if isinstance(el.tag, str) else None
-            if tag is None or tag in SKIP_TAGS or el in self.skip or _hidden(el):
+            tag = el.tag
+            if not isinstance(tag, str) or tag in SKIP_TAGS or (dropped and el in dropped):
                 if el is not root:
-                    self.writer.add(el.tail)
+                    add(el.tail)
                 continue
-            if el in self.handlers:
-                self.handlers[el](el)
-                self.writer.add(el.tail)
+            if handlers and el in handlers:
+                handlers[el](el)
+                add(el.tail)
                 continue
             self._open(el, tag)
-            self.writer.add(el.text)
+            add(el.text)
             stack.append((el, True))
-            stack.extend((child, False) for child in reversed(el))
+            stack.extend([(child, False) for child in reversed(el)])
 
     def _open(self, el, tag: str) -> None:
         w = self.writer
