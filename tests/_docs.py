@@ -189,3 +189,44 @@ def failed(source: str = "minutes/scan-uden-tekst.pdf") -> Document:
 
 def sample() -> list[Document]:
     return [amiu_2019(), byraad_2016()]
+
+
+def with_decision(doc: Document, number: int, outcome: str, printed: str) -> Document:
+    """`doc` with a decision (ANNOTATION.md §6) on item `number`: `printed` is its text.
+
+    Built through the record, as a reader of referat's JSONL would get it."""
+    record = doc.to_dict()
+    item = next(i for i in record["items"] if i["number"] == number)
+    start = record["text"].index(printed, item["start"])
+    item["decision"] = {"text": printed, "start": start, "end": start + len(printed), "outcome": outcome,
+                        "unanimous": None, "votes": [], "evidence": [f"outcome: {printed}"]}
+    return Document.from_dict(record)
+
+
+def fjordby_2021() -> Document:
+    """A council meeting as the pipeline might get it wrong, for the review tests:
+    a committee tagged PERSON, a year tagged AMOUNT, a name missed, an item typed
+    orientering that was decided (score 0.41, the least confident), its decision
+    outcome read as "andet", and an item 3 that swallowed item 4 (a missed heading)."""
+    doc = minutes(
+        "minutes/fjordby-byraad-2021-06-14.txt", body="Byrådet", date="2021-06-14",
+        municipality="Fjordby Kommune",
+        preamble="Referat\n[COMMITTEE Byrådet]\nDeltagere: [PERSON Jan Prokopek Jensen] ([PARTY A])\n\n",
+        items=[
+            ItemSpec(1, "Godkendelse af dagsorden", "beslutning", 0.99, sections=[
+                ("Beslutning", "beslutning", "Godkendt."),
+            ]),
+            ItemSpec(2, "Budgetopfølgning pr. 31. marts 2021", "orientering", 0.41, case_number="21/2087",
+                     sections=[
+                ("Sagsfremstilling", "sagsfremstilling",
+                 "[PERSON Økonomiudvalget] har behandlet sagen. Merforbruget i [AMOUNT 2019] var "
+                 "[AMOUNT 12,5 mio. kr.] i alt. Rådmand Per Dalgaard fremlagde sagen."),
+                ("Beslutning", "beslutning", "Tillægsbevillingen blev godkendt."),
+            ]),
+            ItemSpec(3, "Salg af areal ved Havnevej 12", "beslutning", 0.93, case_number="21/6020",
+                     sections=[
+                ("Beslutning", "beslutning", "Godkendt.\n\n4. Eventuelt\nIntet."),
+            ]),
+        ],
+    )
+    return with_decision(doc, 2, "andet", "Tillægsbevillingen blev godkendt.")
