@@ -230,3 +230,29 @@ def fjordby_2021() -> Document:
         ],
     )
     return with_decision(doc, 2, "andet", "Tillægsbevillingen blev godkendt.")
+
+
+def council_meeting(n: int) -> Document:
+    """One of many small council meetings: enough documents for `spacy debug data`."""
+    members = ["Jan Prokopek Jensen", "Dorthe Mehlberg"]
+    return minutes(
+        f"minutes/byraad-{n:03d}.txt", body="Byrådet", date=f"20{10 + n % 12:02d}-0{1 + n % 9}-1{n % 10}",
+        preamble=(f"Referat af [COMMITTEE Byrådets] møde nr. {n}\nDeltagere: [PERSON {members[n % 2]}] "
+                  f"([PARTY {'AV'[n % 2]}])\n\n"),
+        items=[
+            ItemSpec(1, f"Sanktioner efter aktivloven {n}", "beslutning", 0.8, case_number=f"{n}/1201", sections=[
+                ("Sagsfremstilling", "sagsfremstilling",
+                 f"Sanktionerne følger [LAW aktivlovens § 13, stk. 7]. Udgiften er [AMOUNT kr. 8,5 mio.]. "
+                 f"[PERSON {members[n % 2]}] spurgte til sagen."),
+                ("Beslutning", "beslutning", "Godkendt."),
+            ]),
+            ItemSpec(2, "Orientering om økonomien", "orientering", 0.9, sections=[
+                ("Sagsfremstilling", "sagsfremstilling",
+                 f"[COMMITTEE Økonomiudvalget] har set på [AMOUNT 12,5 mio. kr.] efter [LAW lov om social service]."),
+                ("Beslutning", "beslutning", "Taget til efterretning."),
+            ]),
+            ItemSpec(3, "Drøftelse af budget", "drøftelse", 0.7, sections=[
+                ("Beslutning", "beslutning", "Drøftet."),
+            ]),
+        ],
+    )

@@ -20,8 +20,6 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import TextIO, TypeVar
 
-import typer
-
 T = TypeVar("T")
 
 INTERVAL_ENV = "REFERAT_PROGRESS_SECONDS"
@@ -80,7 +78,7 @@ class Progress:
         if self._bar is not None:
             self._bar.console.print(line, markup=False, highlight=False, soft_wrap=True)
         else:
-            typer.echo(line, err=True)
+            print(line, file=self.stream, flush=True)
 
     def _line(self, now: float) -> None:
         of = f"/{self.total}" if self.total is not None else ""
