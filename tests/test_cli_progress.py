@@ -41,3 +41,13 @@ def test_a_bar_on_a_terminal_and_lines_above_it():
     assert "referat: error: a.jsonl: line 3: not JSON" in shown
     assert "export spacy" in shown and "2/2" in shown
     assert "documents (" not in shown  # no plain progress lines on a terminal
+
+
+def test_work_in_stages(capsys):
+    with Progress("train types", unit="items", interval=3600) as bar:
+        for done in range(4):
+            bar.update("reading", done, 3)
+        bar.update("fitting", 1, 1)
+    err = [line.split(",")[0] for line in capsys.readouterr().err.splitlines()]
+    assert err == ["referat: reading: 0/3 items (0%)", "referat: reading: 3/3 items (100%)",
+                   "referat: fitting: 1/1 items (100%)"]

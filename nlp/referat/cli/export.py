@@ -30,6 +30,10 @@ _EPILOG = ("Exit status: 0 done, 1 done but some records could not be read (each
            "(use --force).")
 
 
+def _fail(err: ReferatError | OSError) -> None:
+    fail(err)
+
+
 def _note_skipped(skipped: list[str]) -> None:
     if skipped:
         listed = "; ".join(skipped[:5]) + (f"; and {len(skipped) - 5} more" if len(skipped) > 5 else "")
@@ -205,7 +209,7 @@ def index(
         with Archive(db, readonly=True) as archive:
             counts = archive.counts()
     except (ReferatError, OSError) as err:
-        fail(err)
+        _fail(err)
     _note_skipped(summary.skipped)
     typer.echo(f"referat: {summary.added} documents added, {summary.replaced} replaced; the archive holds "
                f"{counts['documents']} documents, {counts['items']} items, {counts['entities']} entities",
@@ -249,7 +253,7 @@ def search(
                                   section=section, date_from=date_from, date_to=date_to, body=body,
                                   min_amount=min_amount, limit=limit)
     except (ReferatError, OSError) as err:
-        fail(err)
+        _fail(err)
     for hit in hits:
         if as_json:
             typer.echo(json.dumps(hit.to_dict(), ensure_ascii=False))

@@ -73,6 +73,22 @@ class Progress:
             self._last_line = now
             self._line(now)
 
+    def update(self, stage: str, done: int, total: int | None = None) -> None:
+        """For work in stages (reading, fitting, evaluating): how far `stage` is.
+        A new stage gets its own bar, or a line of its own."""
+        if self._bar is not None:
+            if stage != self.description:
+                self.description = stage
+                self._task = self._bar.add_task(stage, total=total)
+            self._bar.update(self._task, completed=done, total=total)
+            return
+        new_stage = stage != self.description
+        self.description, self.done, self.total = stage, done, total
+        now = time.monotonic()
+        if new_stage or done == total or now - self._last_line >= self.interval:
+            self._last_line = now
+            self._line(now)
+
     def say(self, line: str) -> None:
         """A line on stderr above the bar."""
         if self._bar is not None:
