@@ -83,12 +83,13 @@ def item(page, title):
     return page.locator("article.item", has_text=title)
 
 
-def drag_select(page, article, text: str) -> None:
-    """Select `text` inside an item with the mouse, as a person does."""
-    box = article.evaluate("""(art, text) => {
+def drag_select(page, article, text: str, within: str | None = None) -> None:
+    """Select `text` (the one in `within`, if given) inside an item with the mouse, as a person does."""
+    box = article.evaluate("""(art, [text, within]) => {
         for (const seg of art.querySelectorAll('.text .seg')) {
-            const at = seg.textContent.indexOf(text);
-            if (at < 0) continue;
+            const around = seg.textContent.indexOf(within || text);
+            if (around < 0) continue;
+            const at = around + (within || text).indexOf(text);
             const range = document.createRange();
             range.setStart(seg.firstChild, at);
             range.setEnd(seg.firstChild, at + text.length);
@@ -98,7 +99,7 @@ def drag_select(page, article, text: str) -> None:
                     x1: last.right - 1, y1: last.top + last.height / 2};
         }
         return null;
-    }""", text)
+    }""", [text, within])
     assert box is not None, f"{text!r} is not plain text in that item"
     page.mouse.move(box["x0"], box["y0"])
     page.mouse.down()
