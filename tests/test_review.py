@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from referat.cli import app
 from referat.export.jsonl import write_jsonl
 from referat.model import ENTITY_LABELS, ITEM_TYPES, OUTCOMES
-from referat.review import render, write_review
+from referat.review import read_page_records, render, write_review
 
 HOSTILE = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">'
 
@@ -41,19 +41,22 @@ def page():
 
 
 def block(page: str, name: str) -> str:
-    return re.search(rf'<script type="application/json" id="referat-{name}">(.*?)</script>', page, re.S).group(1)
+    return re.search(rf'<script type="application/\w+(?:-\w+)?" id="referat-{name}">(.*?)</script>', page, re.S).group(1)
 
 
 def test_untrusted_text_never_becomes_markup(page):
     assert "<script>window.pwned" not in page and "<img src=x" not in page and "<!--  {{" not in page
-    assert "\\u003cscript\\u003ewindow.pwned" in page  # inside the data block, escaped
+    assert "\\u003cscript\\u003ewindow.pwned" in page  # in the index, escaped (the records are base64)
     assert len(re.findall(r"<script\b", page)) == 3  # two data blocks and the page's own script
 
 
 def test_the_records_travel_whole(page):
-    records = json.loads(block(page, "data"))
+    records = read_page_records(page)
     assert records == [d.to_dict() for d in docs()]
     assert records[2]["items"][1]["decision"]["outcome"] == "andet"
+    index = json.loads(block(page, "meta"))["index"]
+    assert [[(i["number"], i["type"]) for i in d["items"]] for d in index] == \
+        [[(i.number, i.type) for i in d.items] for d in docs()]
 
 
 def test_meta_names_labels_types_outcomes_and_skipped(page):

@@ -1,9 +1,11 @@
 """A static review page: what referat tagged, for a person to look over and correct.
 
-One self-contained HTML file, no server: the records travel inside it as a
-JSON data block, and the page's one script (inline, allowed by its hash in a
-Content-Security-Policy that forbids every fetch) renders a page of items at
-a time, least confident first or document by document, with the entity
+One self-contained HTML file, no server: the records travel inside it, each
+gzipped and base64-encoded (a tenth of the HTML to parse, and a record is
+decoded only when the page shows it, so 300 meetings open at once), with a
+small JSON index of documents and items; the page's one script (inline,
+allowed by its hash in a Content-Security-Policy that forbids every fetch)
+renders a page of items at a time, least confident first or document by document, with the entity
 labels shown in the text (as displaCy shows them), overlapping spans stacked,
 a search box and filters by body, date and type. The reviewer adds, relabels
 and deletes spans, changes an item's type, decision outcome and boundaries,
@@ -11,14 +13,15 @@ and marks items reviewed; the work stays in the browser's storage until
 "Save corrections" downloads it as JSONL for `referat import --format review`
 (`referat.export.corrections`). Nothing leaves the page.
 
-Document text is untrusted: it reaches the page only inside the JSON block,
-with `<`, `>` and `&` escaped so it can never close the block, and the script
-puts it into the page as text, never as markup.
+Document text is untrusted: it reaches the page only base64-encoded, or in
+the index as JSON with `<`, `>` and `&` escaped so it can never close its
+block, and the script puts it into the page as text, never as markup.
 """
 
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import html
 import json
@@ -64,6 +67,23 @@ def script_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_UNSAFE_IN_SCRIPT)
 
 
+def _index_entry(doc: Document) -> dict[str, Any]:
+    """What the page needs of a document before decoding it: to order, filter and list."""
+    m = doc.meeting
+    return {"doc_id": doc.doc_id, "sha256": doc.sha256, "source": doc.source, "format": doc.format,
+            "meeting": {"body": m.body, "date": m.date, "municipality": m.municipality},
+            "items": [{"number": i.number, "title": i.title, "type": i.type, "start": i.start, "end": i.end,
+                       "classification": {"score": i.classification.score} if i.classification else None}
+                      for i in doc.items]}
+
+
+def read_page_records(page: str) -> list[dict[str, Any]]:
+    """The records inside a review page (for tests and for anyone who lost the JSONL)."""
+    match = re.search(r'<script type="application/octet-stream" id="referat-data">(.*?)</script>', page, re.S)
+    lines = match.group(1).split("\n") if match and match.group(1) else []
+    return [json.loads(gzip.decompress(base64.b64decode(line))) for line in lines]
+
+
 def _filled(part: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: values[m.group(1)], part)
 
@@ -84,8 +104,11 @@ def write_page(docs: Iterable[Document], f: TextIO, *, title: str = "referat rev
     f.write(_filled(head, values))
     key = hashlib.sha256()
     labels: set[str] = set()
+    index: list[dict[str, Any]] = []
     for n, doc in enumerate(docs):
-        f.write(("," if n else "") + script_json(doc.to_dict()))
+        record = json.dumps(doc.to_dict(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        f.write(("\n" if n else "") + base64.b64encode(gzip.compress(record, compresslevel=6, mtime=0)).decode("ascii"))
+        index.append(_index_entry(doc))
         key.update(f"{doc.doc_id}:{doc.sha256}\n".encode())
         spans = doc.all_entities()
         labels.update(s.label for s in spans)
@@ -98,7 +121,7 @@ def write_page(docs: Iterable[Document], f: TextIO, *, title: str = "referat rev
         "download": f"{Path(records).stem}.corrections.jsonl",
         "labels": list(ENTITY_LABELS) + sorted(labels - set(ENTITY_LABELS)),
         "types": list(ITEM_TYPES), "outcomes": list(OUTCOMES), "source": SOURCE,
-        "skipped": skipped(), "page_size": PAGE_SIZE,
+        "skipped": skipped(), "page_size": PAGE_SIZE, "index": index,
     }
     f.write(_filled(tail, values | {"meta": script_json(meta)}))
 

@@ -1,13 +1,19 @@
 // The referat review page (inlined into review.html, allowed by its hash in the CSP).
-// Records arrive as JSON in #referat-data; only one page of items is in the DOM at
-// a time, built with textContent (document text never becomes markup). Corrections
-// change the records in place, are kept in localStorage, and "Save corrections"
-// downloads the touched records as JSONL for `referat import --format review`.
+// #referat-meta holds an index (per document: identity, meeting, its items' type and
+// score); #referat-data holds each record gzipped and base64-encoded, one a line, and
+// a record is decoded only when a page shows it (or a search needs its text), so a
+// large archive opens at once. Only one page of items is in the DOM at a time, built
+// with textContent (document text never becomes markup). Corrections change the
+// records in place, are kept in localStorage, and "Save corrections" downloads the
+// touched records as JSONL for `referat import --format review`.
 (function () {
   "use strict";
 
   var META = JSON.parse(document.getElementById("referat-meta").textContent);
-  var DOCS = JSON.parse(document.getElementById("referat-data").textContent);
+  var INDEX = META.index;  // per document: doc_id, sha256, source, format, meeting, items (number, title, type, score, start)
+  var CHUNKS = document.getElementById("referat-data").textContent.split("\n");
+  var DOCS = new Array(INDEX.length);  // the full records, decoded on first use
+  var decoding = {};
   var STORE = "referat-review:" + META.key;
   var PAGE_SIZE = META.page_size || 20;
   var LABELS = META.labels.slice();
@@ -48,6 +54,33 @@
   }
 
   function cssLabel(label) { return /^[A-Za-z0-9_]+$/.test(label) ? label : "OTHER"; }
+
+  // ---- records, decoded when needed ------------------------------------------------
+
+  function bytesOf(base64) {
+    if (Uint8Array.fromBase64) { return Uint8Array.fromBase64(base64); }
+    var text = atob(base64);
+    var bytes = new Uint8Array(text.length);
+    for (var i = 0; i < text.length; i++) { bytes[i] = text.charCodeAt(i); }
+    return bytes;
+  }
+
+  function load(d) {
+    if (DOCS[d]) { return Promise.resolve(DOCS[d]); }
+    if (!decoding[d]) {
+      var stream = new Blob([bytesOf(CHUNKS[d])]).stream().pipeThrough(new DecompressionStream("gzip"));
+      decoding[d] = new Response(stream).text().then(function (json) {
+        DOCS[d] = JSON.parse(json);
+        CHUNKS[d] = null;
+        return DOCS[d];
+      });
+    }
+    return decoding[d];
+  }
+
+  function loadAll() { return Promise.all(INDEX.map(function (_, d) { return load(d); })); }
+
+  function itemsOf(d) { return DOCS[d] ? DOCS[d].items : INDEX[d].items; }
 
   // ---- data helpers ---------------------------------------------------------------
 
@@ -134,22 +167,21 @@
     haystacks.clear();
   }
 
-  function load() {
+  // Corrections kept in this browser for these documents: their records are decoded and restored.
+  function restoreStored() {
     var raw = null;
     try { raw = window.localStorage.getItem(STORE); } catch (e) { raw = null; }
-    if (!raw) { return 0; }
-    var saved;
-    try { saved = JSON.parse(raw); } catch (e) { return 0; }
-    var n = 0;
-    DOCS.forEach(function (rec, d) {
-      var mine = saved.docs && saved.docs[rec.doc_id];
-      if (mine && mine.sha256 === rec.sha256) {
-        restore(d, JSON.stringify(mine));
-        touched[d] = true;
-        n += 1;
-      }
+    var saved = null;
+    try { saved = raw ? JSON.parse(raw) : null; } catch (e) { saved = null; }
+    if (!saved || !saved.docs) { return Promise.resolve(0); }
+    var mine = [];
+    INDEX.forEach(function (rec, d) {
+      var kept = saved.docs[rec.doc_id];
+      if (kept && kept.sha256 === rec.sha256) { mine.push({ d: d, kept: kept }); }
     });
-    return n;
+    return Promise.all(mine.map(function (m) {
+      return load(m.d).then(function () { restore(m.d, JSON.stringify(m.kept)); touched[m.d] = true; });
+    })).then(function () { return mine.length; });
   }
 
   function persist() {
@@ -197,8 +229,8 @@
     return h;
   }
 
-  function docShown(rec) {
-    var m = rec.meeting || {};
+  function docShown(d) {
+    var m = INDEX[d].meeting || {};
     if (state.body && m.body !== state.body) { return false; }
     if (state.from && !(m.date && m.date >= state.from)) { return false; }
     if (state.to && !(m.date && m.date <= state.to)) { return false; }
@@ -217,23 +249,23 @@
 
   function queue() {
     var out = [];
-    DOCS.forEach(function (rec, d) {
-      if (!docShown(rec)) { return; }
-      rec.items.forEach(function (item) { if (itemShown(d, item)) { out.push({ d: d, item: item }); } });
+    INDEX.forEach(function (_, d) {
+      if (!docShown(d)) { return; }
+      itemsOf(d).forEach(function (item, i) { if (itemShown(d, item)) { out.push({ d: d, i: i, item: item }); } });
     });
     out.sort(function (a, b) { return score(a.item) - score(b.item) || a.d - b.d || a.item.start - b.item.start; });
     return out;
   }
 
   function docOrder(a, b) {  // as the document list shows them: by body, then date
-    var ma = DOCS[a].meeting || {}, mb = DOCS[b].meeting || {};
+    var ma = INDEX[a].meeting || {}, mb = INDEX[b].meeting || {};
     return String(ma.body || "").localeCompare(String(mb.body || "")) ||
       String(ma.date || "").localeCompare(String(mb.date || "")) || a - b;
   }
 
   function docsShown() {
     var out = [];
-    DOCS.forEach(function (rec, d) { if (docShown(rec)) { out.push(d); } });
+    INDEX.forEach(function (_, d) { if (docShown(d)) { out.push(d); } });
     return out.sort(docOrder);
   }
 
@@ -394,40 +426,66 @@
     node.appendChild(next);
   }
 
+  var renderToken = 0;
+
+  // Render the current page; a Promise, as the records it shows may need decoding first.
   function render() {
     closePop();
-    var list = $("list");
-    list.textContent = "";
-    shown = [];
-    var label;
-    var pages;
-    if (state.view === "queue") {
-      var q = queue();
-      pages = Math.max(1, Math.ceil(q.length / PAGE_SIZE));
-      state.page = Math.min(state.page, pages - 1);
-      var slice = q.slice(state.page * PAGE_SIZE, (state.page + 1) * PAGE_SIZE);
-      var frag = document.createDocumentFragment();
-      slice.forEach(function (entry) {
-        frag.appendChild(itemView(entry.d, entry.item, true));
-        shown.push(entry);
-      });
-      list.appendChild(frag);
-      label = q.length ? "items " + (state.page * PAGE_SIZE + 1) + "–" + (state.page * PAGE_SIZE + slice.length) +
-        " of " + q.length + ", least confident first · page " + (state.page + 1) + " of " + pages : "no items match";
-    } else {
-      var ds = docsShown();
-      pages = Math.max(1, ds.length);
-      var at = ds.indexOf(state.docIndex);
-      if (at < 0) { at = 0; state.docIndex = ds.length ? ds[0] : 0; }
-      $("doc").value = String(state.docIndex);
-      if (ds.length) { list.appendChild(documentView(state.docIndex)); }
-      state.page = at;
-      label = ds.length ? "document " + (at + 1) + " of " + ds.length : "no documents match";
+    var token = ++renderToken;
+    var needAll = state.query ? loadAll() : Promise.resolve();
+    if (state.query && INDEX.some(function (_, d) { return !DOCS[d]; })) {
+      $("status").textContent = "Searching " + INDEX.length + " documents …";
     }
-    pager($("pager-top"), state.page, pages, label);
-    pager($("pager-bottom"), state.page, pages, label);
-    state.focus = null;
-    summary();
+    return needAll.then(function () {
+      var plan = state.view === "queue" ? queuePage() : docPage();
+      return Promise.all(plan.docs.map(load)).then(function () { return plan; });
+    }).then(function (plan) {
+      if (token !== renderToken) { return; }  // a newer render took over
+      var list = $("list");
+      list.textContent = "";
+      shown = [];
+      list.appendChild(plan.build());
+      pager($("pager-top"), state.page, plan.pages, plan.label);
+      pager($("pager-bottom"), state.page, plan.pages, plan.label);
+      state.focus = null;
+      summary();
+    });
+  }
+
+  function queuePage() {
+    var q = queue();
+    var pages = Math.max(1, Math.ceil(q.length / PAGE_SIZE));
+    state.page = Math.min(state.page, pages - 1);
+    var slice = q.slice(state.page * PAGE_SIZE, (state.page + 1) * PAGE_SIZE);
+    return {
+      pages: pages,
+      docs: slice.map(function (e) { return e.d; }).filter(function (d, i, a) { return a.indexOf(d) === i; }),
+      label: q.length ? "items " + (state.page * PAGE_SIZE + 1) + "–" + (state.page * PAGE_SIZE + slice.length) +
+        " of " + q.length + ", least confident first · page " + (state.page + 1) + " of " + pages : "no items match",
+      build: function () {
+        var frag = document.createDocumentFragment();
+        slice.forEach(function (entry) {
+          var item = DOCS[entry.d].items[entry.i];
+          frag.appendChild(itemView(entry.d, item, true));
+          shown.push({ d: entry.d, item: item });
+        });
+        return frag;
+      }
+    };
+  }
+
+  function docPage() {
+    var ds = docsShown();
+    var at = ds.indexOf(state.docIndex);
+    if (at < 0) { at = 0; state.docIndex = ds.length ? ds[0] : 0; }
+    $("doc").value = String(state.docIndex);
+    state.page = at;
+    return {
+      pages: Math.max(1, ds.length),
+      docs: ds.length ? [state.docIndex] : [],
+      label: ds.length ? "document " + (at + 1) + " of " + ds.length : "no documents match",
+      build: function () { return ds.length ? documentView(state.docIndex) : document.createDocumentFragment(); }
+    };
   }
 
   function documentView(d) {
@@ -456,14 +514,14 @@
 
   function summary() {
     var items = 0, reviewed = 0, changedN = 0;
-    DOCS.forEach(function (rec) {
-      rec.items.forEach(function (item) {
+    INDEX.forEach(function (_, d) {
+      itemsOf(d).forEach(function (item) {
         items += 1;
         if (item.review && item.review.reviewed) { reviewed += 1; }
         if (item.review && item.review.changed.length) { changedN += 1; }
       });
     });
-    $("summary").textContent = DOCS.length + " documents · " + items + " items · " + reviewed + " reviewed · " +
+    $("summary").textContent = INDEX.length + " documents · " + items + " items · " + reviewed + " reviewed · " +
       changedN + " changed · " + Object.keys(touched).length + " documents with corrections";
   }
 
@@ -475,8 +533,7 @@
       var at = Math.min(Math.max(0, ds.indexOf(state.docIndex) + step), ds.length - 1);
       if (at >= 0) { state.docIndex = ds[at]; }
     }
-    render();
-    window.scrollTo(0, 0);
+    return render().then(function () { window.scrollTo(0, 0); });
   }
 
   // ---- focus, selection, the span popup --------------------------------------------
@@ -496,8 +553,14 @@
     if (!all.length) { return; }
     var at = all.findIndex(function (a) { return a.classList.contains("focus"); });
     var next = at < 0 ? (step > 0 ? 0 : all.length - 1) : at + step;
-    if (next >= all.length && state.view === "queue") { turn(1); focusItem(articles()[0], true); return; }
-    if (next < 0 && state.view === "queue" && state.page > 0) { turn(-1); var again = articles(); focusItem(again[again.length - 1], true); return; }
+    if (next >= all.length && state.view === "queue") {
+      turn(1).then(function () { focusItem(articles()[0], true); });
+      return;
+    }
+    if (next < 0 && state.view === "queue" && state.page > 0) {
+      turn(-1).then(function () { var again = articles(); focusItem(again[again.length - 1], true); });
+      return;
+    }
     focusItem(all[Math.max(0, Math.min(next, all.length - 1))], true);
   }
 
@@ -715,8 +778,7 @@
   function toggleReviewed(d, item, advance) {
     var now = !(item.review && item.review.reviewed);
     change(d, function () { review(item).reviewed = now; });
-    rerender(item);
-    if (advance && now) { moveFocus(1); }
+    rerender(item).then(function () { if (advance && now) { moveFocus(1); } });
   }
 
   function mergeNext(d, item) {
@@ -777,15 +839,16 @@
     splitAt(d, item, sel.start);
   }
 
-  function rerender(item) {
+  function rerender() {
     var keepFocus = state.focus;
     var y = window.scrollY;
-    render();
-    window.scrollTo(0, y);
-    if (keepFocus) {
-      var art = articles().filter(function (a) { return a.referat.item === keepFocus.item; })[0];
-      if (art) { focusItem(art, false); }
-    }
+    return render().then(function () {
+      window.scrollTo(0, y);
+      if (keepFocus) {
+        var art = articles().filter(function (a) { return a.referat.item === keepFocus.item; })[0];
+        if (art) { focusItem(art, false); }
+      }
+    });
   }
 
   // ---- saving -----------------------------------------------------------------------
@@ -898,6 +961,7 @@
   }
 
   var searchTimer = null;
+  $("search").addEventListener("focus", function () { loadAll(); });  // decode while the reviewer types
   $("search").addEventListener("input", function () {
     clearTimeout(searchTimer);
     searchTimer = setTimeout(function () {
@@ -926,7 +990,7 @@
   function start() {
     var bodies = {};
     var byBody = {};
-    DOCS.forEach(function (rec, d) {
+    INDEX.forEach(function (rec, d) {
       var b = (rec.meeting && rec.meeting.body) || "(no body)";
       bodies[b] = (bodies[b] || 0) + 1;
       (byBody[b] = byBody[b] || []).push(d);
@@ -937,7 +1001,7 @@
     Object.keys(byBody).sort(function (a, b) { return a.localeCompare(b); }).forEach(function (b) {
       var group = el("optgroup", { label: b });
       byBody[b].sort(docOrder).forEach(function (d) {
-          var rec = DOCS[d];
+          var rec = INDEX[d];
           group.appendChild(el("option", { value: d, text: (rec.meeting.date || "no date") + " · " + rec.source.split("/").pop() }));
         });
       $("doc").appendChild(group);
@@ -951,10 +1015,12 @@
       $("skipped").appendChild(el("section", { cls: "skipped" }, [
         el("b", { text: "Skipped (no usable output): " }), META.skipped.join("; ")]));
     }
-    var restored = load();
-    render();
-    if (restored) { toast("Restored your corrections in " + restored + " documents from this browser's storage."); }
-    document.documentElement.setAttribute("data-ready", String(Math.round(performance.now())));
+    restoreStored().then(function (restored) {
+      return render().then(function () {
+        if (restored) { toast("Restored your corrections in " + restored + " documents from this browser's storage."); }
+        document.documentElement.setAttribute("data-ready", String(Math.round(performance.now())));
+      });
+    });
   }
 
   start();
