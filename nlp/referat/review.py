@@ -137,21 +137,14 @@ def render(docs: Iterable[Document], *, title: str = "referat review", skipped: 
 
 
 def write_review(records_path: str | Path, out: str | Path,
-                 on_document: Callable[[], None] | None = None) -> ReviewSummary:
+                 on_record: Callable[[], None] | None = None) -> ReviewSummary:
     """Write the review page for a referat JSONL file (atomically; the caller checks
     the target with `referat.outputs.check_target`)."""
-    records = Records(records_path)
+    records = Records(records_path, on_record=on_record)
     summary = ReviewSummary(out=Path(out))
-
-    def counted() -> Iterable[Document]:
-        for doc in records:
-            yield doc
-            if on_document is not None:
-                on_document()
-
     name = Path(records_path).name
     with atomic_file(out, "w", encoding="utf-8") as f:
-        write_page(counted(), f, title=f"referat review: {name}", records=name,
+        write_page(records, f, title=f"referat review: {name}", records=name,
                    skipped=lambda: records.skipped, summary=summary)
     summary.skipped = records.skipped
     summary.failed = records.failed

@@ -94,7 +94,7 @@ def export(
         total = Records(records).count()
         with progress(f"export {fmt.value}", total=total) as bar:
             summary = run_export(records, fmt.value, output, options=options, force=force,
-                                 on_document=bar.advance)
+                                 on_record=bar.advance)
     except (ReferatError, OSError) as err:
         fail(err)
     _note_skipped(summary.skipped)
@@ -182,7 +182,7 @@ def review(
         check_target(output, inputs=[records], force=force)
         total = Records(records).count()
         with progress("review page", total=total) as bar:
-            summary = write_review(records, output, on_document=bar.advance)
+            summary = write_review(records, output, on_record=bar.advance)
     except (ReferatError, OSError) as err:
         fail(err)
     _note_skipped(summary.skipped)

@@ -101,8 +101,7 @@ class ExportSummary:
                 yield unit
 
     def split_of(self, doc: Document) -> str:
-        split = self.splits.get(doc.doc_id, SPLITS[0])
-        return split
+        return self.splits.get(doc.doc_id, SPLITS[0])
 
 
 FORMATS: dict[str, ModuleType] = {
@@ -137,8 +136,9 @@ class Records:
     refused at once: it is the wrong file, not a damaged one.
     """
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, on_record: Callable[[], None] | None = None):
         self.path = Path(path)
+        self.on_record = on_record  # called after every record line, used or skipped (a progress bar)
         self.skipped: list[str] = []
         self.failed: list[str] = []
         if not self.path.is_file():
@@ -152,19 +152,23 @@ class Records:
             if problem and first:
                 raise InputError(problem, path=str(self.path))
             first = False
+            doc = None
             if problem:
                 self.failed.append(problem)
-                continue
-            if record.get("status") == "error":
+            elif record.get("status") == "error":
                 reasons = "; ".join(p.get("code", "error") for p in record.get("errors") or [])
                 self.skipped.append(f"{record.get('source')}: {reasons or 'error'}")
                 log.info("%s line %d: skipping error record for %s (%s)",
                          self.path, number, record.get("source"), reasons)
-                continue
-            try:
-                yield Document.from_dict(record)
-            except (KeyError, TypeError, ValueError, AttributeError) as err:
-                self.failed.append(f"line {number}: not a valid document record ({err})")
+            else:
+                try:
+                    doc = Document.from_dict(record)
+                except (KeyError, TypeError, ValueError, AttributeError) as err:
+                    self.failed.append(f"line {number}: not a valid document record ({err})")
+            if doc is not None:
+                yield doc
+            if self.on_record is not None:
+                self.on_record()
 
     def count(self) -> int:
         """How many lines hold a record (for a progress bar; error records included)."""
@@ -267,14 +271,14 @@ def export_documents(docs: Iterable[Document], fmt: str, out: str | Path, *,
 
 
 def export(records_path: str | Path, fmt: str, out: str | Path, *, options: ExportOptions | None = None,
-           force: bool = False, on_document: Callable[[], None] | None = None) -> ExportSummary:
+           force: bool = False, on_record: Callable[[], None] | None = None) -> ExportSummary:
     """Export referat's document JSONL to `out` in format `fmt` (see `FORMATS`).
 
     The targets are checked before any work (`referat.outputs`: an existing
     one is replaced only with `force`) and written atomically.
     """
     _checked(fmt, EXPORTERS)
-    records = Records(records_path)
+    records = Records(records_path, on_record=on_record)
     check_targets(fmt, out, inputs=[records_path], force=force)
     options = options or ExportOptions()
     summary = ExportSummary(format=fmt, out=Path(out))
@@ -282,7 +286,7 @@ def export(records_path: str | Path, fmt: str, out: str | Path, *, options: Expo
     if fmt in TRAINING_FORMATS:
         ids, labels = records.scan()
         summary.splits = assign_splits(ids, options.split, options.seed)
-    _write(fmt, _counted(records, on_document), summary, options, labels)
+    _write(fmt, records, summary, options, labels)
     summary.skipped = records.skipped
     summary.failed = records.failed
     return summary
@@ -298,13 +302,6 @@ def _write(fmt: str, docs: Iterable[Document], summary: ExportSummary, options: 
     else:
         module.write(docs, summary.out, summary)
     summary.written = [path for path, _ in targets(fmt, summary.out)]
-
-
-def _counted(docs: Iterable[Document], on_document: Callable[[], None] | None) -> Iterator[Document]:
-    for doc in docs:
-        yield doc
-        if on_document is not None:
-            on_document()
 
 
 class Imported:

@@ -57,7 +57,8 @@ def _document(record: dict[str, Any], where: str, report: ImportReport,
     record = dict(record)
     outside = (record.pop("review", None) or {}).get("outside") or {}
     if outside.get("changed"):
-        _count(outside, report)
+        report.note("documents with changed spans outside the items")
+        _count_spans(outside, report)
     items = []
     for item in record.get("items") or []:
         review = item.pop("review", None) or {}
@@ -132,6 +133,10 @@ def _count(review: dict[str, Any], report: ImportReport) -> None:
         if change in CHANGES:
             report.note(f"items with a changed {change}" if change != "boundaries"
                         else "items merged or split")
+    _count_spans(review, report)
+
+
+def _count_spans(review: dict[str, Any], report: ImportReport) -> None:
     for what, n in (review.get("spans") or {}).items():
         if isinstance(n, int) and n:
             report.note(f"spans {what}", n)

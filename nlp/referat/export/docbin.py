@@ -45,7 +45,7 @@ TARGET = "folder"
 TASKS = ("ner", "textcat")
 SPANS_KEY = "sc"
 SOURCE = "gold:spacy"
-SHARD_DOCS = 500  # docs per .spacy file: memory stays flat however large the corpus
+SHARD_DOCS = 100  # docs per .spacy file: memory stays flat however large the corpus (6 files fill at once)
 
 
 def to_doc(unit: Unit) -> tuple[Doc, int]:
