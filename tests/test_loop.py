@@ -10,8 +10,10 @@ The reviewer's corrections:
 
 Each `referat train` subcommand that exists on this branch is run on the corrected
 records (`TRAINERS`); `types` always is. When `referat train ner` lands, its row
-joins the loop by itself and the span corrections are checked in the new output
-too; until then they are checked in the gold records.
+joins the loop by itself: its model is used for the second run, and the corrected
+spans of the labels it learns must be in the new output. The span corrections
+above are of labels the rules find (PARTY, COMMITTEE), so until a model learns
+them they are checked in the gold records.
 """
 
 from __future__ import annotations
@@ -30,10 +32,13 @@ SAMPLE = Path(__file__).resolve().parent.parent / "corpora" / "minutes"
 EGELUND = "egelund-plan-og-boligudvalget-2018-10-02.txt"
 NORDMARK = "nordmark-boerne-og-ungeudvalget-dagsorden-2024-04-16.txt"
 
-# subcommand -> (training arguments after GOLD/RECORDS, how `referat process` takes the model)
+# subcommand -> (its arguments, given the first output, the corrected gold and the model
+# folder; the option that makes `referat process` use the model; the span labels the
+# model learns, whose corrected spans must come out right). A subcommand this branch
+# lacks is left out; `ner` is written for `referat train ner --data ... -o ...` (issue 12).
 TRAINERS = {
-    "types": (["--seed", "0"], "--classifier"),
-    "ner": ([], "--ner"),
+    "types": (lambda records, gold, out: [records, gold, "-o", out, "--seed", "0"], "--classifier", ()),
+    "ner": (lambda records, gold, out: ["--data", gold, "-o", out], "--ner", ("PERSON", "ORG", "LOC")),
 }
 
 pytestmark = [
@@ -114,11 +119,11 @@ def test_review_correct_retrain_and_the_corrections_are_right(tmp_path):
     assert corrected[NORDMARK]["items"][4]["type"] == "orientering"
 
     options = []
+    (tmp_path / "models").mkdir()
     for name in trainers():
-        extra, process_option = TRAINERS[name]
+        arguments, process_option, _ = TRAINERS[name]
         model = tmp_path / "models" / name
-        (tmp_path / "models").mkdir(exist_ok=True)
-        run("train", name, first, gold, "-o", model, *extra)
+        run("train", name, *arguments(first, gold, model))
         options += [process_option, model]
     again = tmp_path / "again.jsonl"
     run("process", SAMPLE, "-o", again, *options)
@@ -126,7 +131,7 @@ def test_review_correct_retrain_and_the_corrections_are_right(tmp_path):
     assert after[NORDMARK]["items"][4]["type"] == "orientering"  # the corrected type, now predicted
     scores = json.loads(run("evaluate", again, gold, "--json"))
     assert scores["types"]["accuracy"] == 1.0
-    if "ner" in trainers():
-        assert proposer(after[EGELUND]) == [("PARTY", "O")]
-        assert "Ungerådet" not in spans(after[NORDMARK], "COMMITTEE")
-        assert scores["figures"]["PARTY_r"] == 1.0 and scores["figures"]["COMMITTEE_p"] == 1.0
+    learnt = {label for name in trainers() for label in TRAINERS[name][2]}
+    for name in (EGELUND, NORDMARK):  # the corrected spans of the labels a retrained model learns
+        wanted = {(label, text) for label in learnt for text in spans(corrected[name], label)}
+        assert wanted <= {(label, text) for label in learnt for text in spans(after[name], label)}

@@ -49,6 +49,7 @@ TASKS = ("types", "ner")
 DEFAULT_WORDS = 256  # row length without a tokenizer, in words
 MAX_MODEL_LENGTH = 512  # a tokenizer's model_max_length above this is a placeholder, not a limit
 SENTENCE_ENDS = frozenset(".!?:;")
+WRITER_BATCH_ROWS = 100  # rows held before they go to disk, per split and dataset: memory stays flat
 
 
 def bio_tags(labels: Iterable[str]) -> list[str]:
@@ -194,7 +195,8 @@ def write(docs: Iterable[Document], out: Path, summary: ExportSummary, options: 
     with atomic_dir(out) as tmp:
         scratch = tmp / ".arrow"
         scratch.mkdir()
-        writers = {(task, split): ArrowWriter(features=features[task], path=str(scratch / f"{task}-{split}.arrow"))
+        writers = {(task, split): ArrowWriter(features=features[task], path=str(scratch / f"{task}-{split}.arrow"),
+                                              writer_batch_size=WRITER_BATCH_ROWS)
                    for task in TASKS for split in SPLITS}
         try:
             for doc in docs:
