@@ -8,10 +8,18 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
+TESSDATA := /usr/share/tesseract-ocr/5/tessdata/dan.traineddata
 
-.PHONY: setup demo test test-fast browser bench clean
+.PHONY: setup demo test test-fast browser tesseract bench clean ner-model
 
-setup: $(STAMP)
+setup: $(STAMP) tesseract
+
+# OCR of scanned minutes needs Tesseract and its Danish model (Debian packages);
+# install them where we may, else say what to install (OCR tests then skip).
+tesseract:
+	@{ command -v tesseract >/dev/null && test -f $(TESSDATA); } || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-dan >/dev/null; \
+	  else echo "make: Tesseract missing and not root: run 'apt-get install tesseract-ocr tesseract-ocr-dan' for OCR of scans (OCR tests will be skipped)"; fi; }
 
 # torch comes first and pinned: the CPU wheel lies on disk, and anything that
 # pulls torch unpinned would fetch gigabytes of CUDA packages.
@@ -46,6 +54,15 @@ bench: setup
 	$(BIN)/python bench/bench_pipeline.py
 	$(BIN)/python bench/bench_pdf.py
 	$(BIN)/python bench/bench_batch.py
+	$(BIN)/python bench/bench_ocr.py
+	$(BIN)/python bench/bench_archive.py
+
+# Reproduces models/ner: spaCy's training loop on DaN+ news (../shared/corpora/ner) with
+# configs/ner.cfg, one seed after another, the best on DaN+ news dev shipped with its card.
+# Minutes per seed on free cores; about an hour per seed on two shared ones.
+ner-model: setup
+	nice -n 10 $(BIN)/referat train ner --data ../shared/corpora/ner -o models/ner \
+	  --seed 0 --seed 1 --seed 2 --force
 
 clean:
 	rm -rf out .pytest_cache test-artifacts

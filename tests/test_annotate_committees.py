@@ -39,6 +39,12 @@ SHAPES = [
      "Sundheds- og Forebyggelsesudvalget"),
     ("Børne- og Ungerådet", "Børne- og Ungerådet", "Børne- og Ungerådet"),
     ("indstilling til ØU", "ØU", "Økonomiudvalget"),
+    # the old spelling (aa for å): found, and normalised to the modern one
+    ("Byraadet vedtog Forslaget", "Byraadet", "Byrådet"),
+    ("efter Byraadets Møde", "Byraadets", "Byrådet"),
+    ("Sogneraadet bevilgede Kr. 500", "Sogneraadet", "Sognerådet"),
+    ("indstillet til Amtsraadet", "Amtsraadet", "Amtsrådet"),
+    ("Medlem af Aabenraa Byraad", "Aabenraa Byraad", "Aabenraa Byråd"),
 ]
 
 

@@ -43,17 +43,21 @@ BAD_INPUTS = {
     "binaer.txt": (bytes(range(256)) * 8, "binary"),
     "i-stykker.pdf": (b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\ngarbage", "corrupt"),
     "krypteret.pdf": (lambda p: write_minutes_pdf(p, seed=3, items=2, password="hemmelig"), "encrypted_pdf"),
-    "uden-punkter.txt": ("Kommunen holder åbent hus på rådhuset den 3. maj.\nAlle er velkomne.\n".encode(),
-                         "no_items"),
     "noter.xyz": (minutes_text(4).encode(), "unsupported_format"),
 }
 
 
+# A readable document without items is no failure: an ok record that says why.
+ITEMLESS = "uden-punkter.txt"
+ITEMLESS_TEXT = "Kommunen holder åbent hus på rådhuset den 3. maj.\nAlle er velkomne.\n"
+
+
 @pytest.fixture(scope="module")
 def mixed(tmp_path_factory) -> Path:
-    """Two good minutes and every kind of bad input, in one folder."""
+    """Two good minutes, a document without items and every kind of bad input, in one folder."""
     root = tmp_path_factory.mktemp("mixed")
     write_minutes(root / "gode", 2, items=3)
+    (root / ITEMLESS).write_text(ITEMLESS_TEXT, encoding="utf-8")
     for name, (content, _) in BAD_INPUTS.items():
         if callable(content):
             content(root / name)
@@ -73,7 +77,7 @@ def test_bad_files_get_a_stderr_line_and_an_error_record_and_exit_1(mixed, mixed
     result, out = mixed_run
     assert result.exit_code == 1, result.output
     records = {Path(r["source"]).name: r for r in _records(out.read_text(encoding="utf-8"))}
-    assert len(records) == 2 + len(BAD_INPUTS)
+    assert len(records) == 3 + len(BAD_INPUTS)
     errors = [line for line in result.stderr.splitlines() if line.startswith("referat: error: ")]
     assert len(errors) == len(BAD_INPUTS)
     for name, (_, code) in BAD_INPUTS.items():
@@ -86,6 +90,14 @@ def test_bad_files_get_a_stderr_line_and_an_error_record_and_exit_1(mixed, mixed
     assert "Traceback" not in result.output
 
 
+def test_a_document_without_items_is_an_ok_record_that_says_why(mixed_run):
+    _, out = mixed_run
+    record = next(r for r in _records(out.read_text(encoding="utf-8")) if r["source"].endswith(ITEMLESS))
+    assert (record["status"], record["errors"], record["items"], record["text"]) == ("ok", [], [], ITEMLESS_TEXT.strip())
+    assert [w["code"] for w in record["warnings"]] == ["no_items"]
+    assert record["meeting"]["kind"] == "andet" and record["meeting"]["kind_evidence"][0]["cue"] == "no_items"
+
+
 def test_every_record_matches_the_document_schema(mixed_run):
     _, out = mixed_run
     validator = _schema("document")
@@ -94,15 +106,16 @@ def test_every_record_matches_the_document_schema(mixed_run):
 
 
 def test_item_unit_to_stdout(mixed):
-    result = runner.invoke(app, ["process", str(mixed / "gode"), "--unit", "item", "-o", "-"])
+    result = runner.invoke(app, ["process", str(mixed / "gode"), str(mixed / ITEMLESS), "--unit", "item", "-o", "-"])
     assert result.exit_code == 0, result.output
     records = _records(result.stdout)
-    assert [(Path(r["source"]).name, r["number"]) for r in records] == [
-        (f"referat-000{n}.txt", i) for n in (0, 1) for i in (1, 2, 3)]
+    assert [(Path(r["source"]).name, r.get("number")) for r in records] == [
+        (f"referat-000{n}.txt", i) for n in (0, 1) for i in (1, 2, 3)] + [(ITEMLESS, None)]
+    assert (records[-1]["status"], records[-1]["text"]) == ("ok", ITEMLESS_TEXT.strip())  # the document, not lost
     validator = _schema("item")
     for record in records:
         validator.validate(record)
-    assert result.stderr.strip() == "referat: 2 documents, 0 failed"
+    assert result.stderr.strip() == "referat: 3 documents, 0 failed"
 
 
 @pytest.mark.parametrize("args, message", [

@@ -14,10 +14,11 @@ TEXT = ("Fraværende: Morten Hass Augustsen (V)\n"
         "Bevilling på 20 mio. kr. jf. aktivlovens § 13 d, stk. 5. Byrådets beslutning. Sagsnr.: 330-2017-90442")
 
 
-def test_load_gives_a_language_with_every_rule_component():
+def test_load_gives_a_language_with_lemmas_every_rule_component_and_the_model():
     nlp = referat.load()
     assert nlp.lang == "da"
-    assert nlp.pipe_names == [*RULE_COMPONENTS, "referat_ents"]
+    assert nlp.pipe_names == ["referat_lemmas", *RULE_COMPONENTS, "referat_ner", "referat_ents"]
+    assert referat.load("rules").pipe_names == ["referat_lemmas", *RULE_COMPONENTS, "referat_ents"]
 
 
 @pytest.mark.parametrize("name", RULE_COMPONENTS)
@@ -30,7 +31,7 @@ def test_each_factory_adds_to_a_blank_pipeline(name):
 
 
 def test_spans_and_norms_match_the_finders():
-    doc = referat.load()(TEXT)
+    doc = referat.load("rules")(TEXT)  # the rule components alone: the model adds ORG/LOC
     got = sorted((s.label_, s.text, repr(s._.norm)) for s in doc.spans[SPANS_KEY])
     want = sorted((s.label, s.text, repr(s.norm)) for s in find_entities(TEXT))
     # token edges may widen a span ("5." is one token); compare labels and norms

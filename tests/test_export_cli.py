@@ -1,4 +1,4 @@
-"""`referat export | import | review | index | search` from the command line."""
+"""`referat export | import | review` from the command line (the archive's in test_archive_cli.py)."""
 
 from __future__ import annotations
 
@@ -87,31 +87,10 @@ def test_review_writes_one_page(records, tmp_path):
     assert "skipped 1 error records: minutes/scan-uden-tekst.pdf: no_text_layer" in result.output
 
 
-def test_index_twice_then_search(records, tmp_path):
-    db = tmp_path / "archive.sqlite"
-    assert "2 documents added, 0 replaced" in run("index", records, "--db", db).output
-    again = run("index", records, "--db", db)
-    assert "0 documents added, 2 replaced; the archive holds 2 documents, 6 items, 25 entities" in again.output
-
-    result = run("search", "--db", db, "--type", "beslutning", "--act", "aktivloven", "--section", "13",
-                 "--from", "2019", "--json")
-    assert result.exit_code == 0, result.output
-    hits = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [(h["source"], h["number"]) for h in hits] == [("minutes/soenderborg-amiu-2019-03-11.txt", 2)]
-
-    result = run("search", "*", "--db", db, "--min-amount", "10e6")
-    assert result.stdout.splitlines()[0] == ("2019-03-11  Arbejdsmarkeds- og Integrationsudvalget  punkt 2  "
-                                             "[beslutning]  Godkendelse af beskæftigelsestilbud og "
-                                             "konkurrenceudsættelse")
-    assert "    AMOUNT: 12,5 mio. kr." in result.stdout
-    assert "    minutes/ballerup-byraad-2016-05-23.pdf, page 3" in result.stdout
-
-
 @pytest.mark.parametrize("args, message", [
-    (["search", "x", "--db", "{tmp}/none.sqlite"], "no archive here"),
     (["export", "{tmp}/missing.jsonl", "--format", "hf", "-o", "{tmp}/x"], "missing.jsonl: no such file"),
     (["import", "{tmp}/missing.json", "--format", "labelstudio", "-o", "{tmp}/g.jsonl"], "no such file"),
-], ids=["no-archive", "no-records", "no-annotations"])
+], ids=["no-records", "no-annotations"])
 def test_missing_inputs_are_usage_errors(tmp_path, args, message):
     result = run(*[a.replace("{tmp}", str(tmp_path)) for a in args])
     assert result.exit_code == 2

@@ -330,6 +330,11 @@ def build(target: Path, inputs: tuple[BadInput, ...] = CORPUS) -> dict[str, Path
 def corpus(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("hostile")
     build(folder)
+    # Load the models (the NER model, the lemma and name tables) before any alarm is
+    # set: a hang is a document that takes too long, not the first one's start-up.
+    warm = tmp_path_factory.mktemp("warm") / "minutes.txt"
+    warm.write_text(MINUTES, encoding="utf-8")
+    referat.process(warm)
     return folder
 
 
@@ -507,8 +512,6 @@ def check_batch(run: BatchRun, expected: dict[str, BadInput]) -> tuple[list[str]
             failing.append(source)  # the per-document limit did its job (the library test says why)
             timed_out.append(Path(source).name)
             continue
-        if [p.code for p in doc.errors] == ["no_items"] and bad.either:
-            doc.errors = []  # a batch counts a document without items as failed; the library does not
         check_outcome(bad, doc)
         if record["status"] == "error":
             failing.append(source)

@@ -141,7 +141,8 @@ BAD_INPUT = [
     pytest.param("scan.pdf", make_pdf(["", ""], text=False), "no_text_layer", id="pdf-without-text"),
     pytest.param("budget.xlsx", make_zip("xl/workbook.xml"), "unsupported_format", id="xlsx"),
     pytest.param("budget.xlsx", b"Referat", "unsupported_format", id="xlsx-extension"),
-    pytest.param("logo.png", b"\x89PNG\r\n\x1a\n" + RANDOM_BYTES, "unsupported_format", id="png"),
+    pytest.param("scan.png", b"\x89PNG\r\n\x1a\n" + RANDOM_BYTES, "corrupt", id="broken-png"),
+    pytest.param("logo.gif", b"GIF89a" + RANDOM_BYTES, "unsupported_format", id="gif"),
     pytest.param("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + RANDOM_BYTES, "unsupported_format",
                  id="ole2-doc"),
     pytest.param("broken.docx", make_zip("word/document.xml"), "corrupt", id="docx-bad-xml"),
@@ -181,8 +182,8 @@ def test_pdf_named_pdf_but_not_one_says_so(tmp_path: Path) -> None:
         read(write(tmp_path, "referat.pdf", "Referat"))
 
 
-def test_no_text_layer_says_ocr_is_out_of_scope(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="OCR is out of scope"):
+def test_pdf_without_text_or_image_says_there_is_nothing_to_read(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no text layer on any of its 1 pages, and no image to read"):
         read(write(tmp_path, "scan.pdf", make_pdf([""], text=False)))
 
 

@@ -114,10 +114,20 @@ def shipped_copy(tmp_path):
     return copy
 
 
-def test_shipped_model_loads_checked(shipped_copy):
+def test_shipped_model_loads_checked_and_gated(shipped_copy):
     backend = load_shipped_model(shipped_copy)
-    assert backend.source.startswith("model:ner@") and backend.check_names
-    assert all(s.label == "PERSON" for s in backend.find("Fraværende: Anne Hansen (V)"))
+    assert backend.source.startswith("model:ner@") and backend.gated
+    text = "På mødet fortalte Ahmad Rahimi om arbejdet i Vejle."
+    assert ("PERSON", "Ahmad Rahimi") in {(s.label, s.text) for s in backend.find(text)}
+
+
+def test_shipped_model_with_a_foreign_factory_is_refused(shipped_copy):
+    config = shipped_copy / "config.cfg"
+    config.write_text(config.read_text(encoding="utf-8").replace('factory = "ner"', 'factory = "textcat"'),
+                      encoding="utf-8")
+    write_checksums(shipped_copy)
+    with pytest.raises(ModelError, match="components referat does not load: ner \\(textcat\\)"):
+        load_shipped_model(shipped_copy)
 
 
 def test_tampered_model_is_refused(shipped_copy):

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from referat.model import ItemHint, Meeting, Section, Source, Structure
-from referat.normalise import STEPS, OffsetMap, apply_edits, clean, normalise
+from referat.model import ItemHint, Meeting, PageOcr, Section, Source, Structure
+from referat.normalise import OCR_STEPS, STEPS, OffsetMap, apply_edits, clean, normalise
 
 
 def source(*pages: str, structure: Structure | None = None) -> Source:
@@ -213,4 +213,58 @@ def test_identity_map() -> None:
 
 def test_every_step_is_named() -> None:
     assert list(STEPS) == ["newlines", "controls", "soft_hyphens", "ligatures", "nfc", "headers_footers",
-                           "hyphenation", "page_breaks", "whitespace"]
+                           "hyphenation", "page_breaks", "whitespace", *OCR_STEPS]
+
+
+# --- OCR steps: what OCR gets wrong, on OCR'd pages only ----------------------------
+
+OCR_FIXES = [
+    ("ocr_digits", "bevilling på kr. 1.2O0.000 den l8. maj 2O2O", "bevilling på kr. 1.200.000 den 18. maj 2020"),
+    ("ocr_digits", "Sagsnr.: O1.02.05-P16-3-2O", "Sagsnr.: 01.02.05-P16-3-20"),
+    ("ocr_digits", "efter lovens § l3, kl. 15:3O", "efter lovens § 13, kl. 15:30"),
+    ("ocr_digits", "Ole og I og lO stemte for, Oslo A00", "Ole og I og lO stemte for, Oslo A00"),
+    ("ocr_hyphens", "en egentlig miljø-\n\nvurdering", "en egentlig miljø-\nvurdering"),
+    ("ocr_hyphens", "en egentlig miljø—\nvurdering", "en egentlig miljø-\nvurdering"),
+    ("ocr_hyphens", "Teknik-\n\nOg videre", "Teknik-\n\nOg videre"),
+    ("ocr_quotes", "projektet ,,Grøn By'' fortsætter", "projektet „Grøn By” fortsætter"),
+    ("ocr_section_signs", "efter planlovens & 27 og jf. $ 13", "efter planlovens § 27 og jf. § 13"),
+    ("ocr_section_signs", "miljøbeskyttelseslovens 8 28", "miljøbeskyttelseslovens § 28"),
+    ("ocr_section_signs", "punkt 3 & 4, i alt 8 28 stole", "punkt 3 & 4, i alt 8 28 stole"),
+    ("ocr_leaders", "1. Meddelelser . , . . ,. . . 1", "1. Meddelelser ........ 1"),
+    ("ocr_leaders", "2. Budget ......... 12", "2. Budget ......... 12"),
+    ("ocr_words", "Sundheds- oq Forebyggelsesudvalget", "Sundheds- og Forebyggelsesudvalget"),
+]
+
+
+OCR_BODIES = ["Budgettet for 2013 blev vedtaget.", "Udvalget drøftede skolerne.", "Sagen blev udsat.",
+          "Taget til efterretning.", "Anbefales godkendt."]
+
+
+def test_ocr_running_header_under_a_logo_read_as_junk_goes() -> None:
+    junk = ["BALLERUP EEN\n(exe)\n", "ande an\n55 BALLERUP\n", "", "B RUP me\n", "AN\n"]
+    header = "Sundheds- og Forebyggelsesudvalget\nReferat\nDato: 04.12.2012\nSide {n}\n"
+    pages = [junk[n] + header.format(n=n + 1).replace("04.12.2012", "04.12,2012" if n == 3 else "04.12.2012")
+             + OCR_BODIES[n] + "\n" for n in range(5)]
+    src = source(*pages)
+    src.page_ocr = [PageOcr("tesseract", "5.5.4", 0.9)] * 5
+    norm = normalise(src)
+    assert [norm.text[p.start:p.end].strip() for p in norm.pages] == OCR_BODIES
+
+
+@pytest.mark.parametrize(("step", "text", "expected"), OCR_FIXES,
+                         ids=[f"{step}:{text[:24]}" for step, text, _ in OCR_FIXES])
+def test_ocr_step(step: str, text: str, expected: str) -> None:
+    assert clean(text, [step])[0] == expected
+
+
+def test_ocr_steps_touch_ocr_pages_only() -> None:
+    page = "Udgiften er kr. 1.2O0.000 efter planlovens & 27."
+    src = source(page, page)
+    src.page_ocr = [None, PageOcr("tesseract", "5.5.4", 0.91)]
+    norm = normalise(src)
+    first, second = (norm.text[p.start:p.end].strip() for p in norm.pages)
+    assert first == page  # a text layer's content is never changed
+    assert second == "Udgiften er kr. 1.200.000 efter planlovens § 27."
+    assert [(p.ocr, p.ocr_confidence) for p in norm.pages] == [(False, None), (True, 0.91)]
+    fixed = norm.text.index("1.200.000")
+    assert norm.raw_text[slice(*norm.raw_span(fixed, fixed + 9))] == "1.2O0.000"

@@ -311,3 +311,20 @@ def test_phone_width(browser, review_page):
     page.screenshot(path=str(ARTIFACTS / "review-phone.png"))
     assert page.problems == []
     page.context.close()
+
+
+def test_pages_read_by_ocr_say_so(browser, tmp_path):
+    from referat.model import Item, Page
+
+    text = "Referat\n1. Meddelelser\nTaget til efterretning.\n"
+    doc = Document(source="scan.tif", sha256="cd" * 32, format="tiff", text=text,
+                   pages=[Page(1, 0, len(text), ocr=True, ocr_engine="tesseract", ocr_version="5.5.4",
+                               ocr_confidence=0.874)],
+                   items=[Item(1, "Meddelelser", 8, len(text))])
+    write_jsonl([doc], tmp_path / "scan.jsonl")
+    assert CliRunner().invoke(app, ["review", str(tmp_path / "scan.jsonl"), "-o", str(tmp_path / "scan.html")]).exit_code == 0
+    page = open_page(browser, tmp_path / "scan.html")
+    assert page.locator("article.item .page").text_content() == "page 1 (OCR, 87%)"
+    assert page.locator("article.item .where").text_content() == \
+        "scan.tif · OCR: 1 of 1 pages read from the scan, weakest page 87% sure"
+    page.context.close()

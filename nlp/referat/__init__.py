@@ -56,8 +56,12 @@ def segment(text, pages=(), structure=None):
     return _segment(text, list(pages), structure)
 
 
-def load(ner: str = "rules"):
-    """The spaCy `Language` that tags entities (components `referat_*`)."""
+def load(ner: str = "model"):
+    """The spaCy `Language` that tags entities (components `referat_*`) and lemmas.
+
+    `ner`: "model" (rules + the shipped Danish NER model, the default), "rules",
+    "dacy[:name]" or the path of a spaCy pipeline.
+    """
     from referat.annotate import load_nlp
 
     return load_nlp(ner)

@@ -35,12 +35,12 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace as replace_fields
 from multiprocessing.connection import wait
 from pathlib import Path
 from typing import NamedTuple
 
-from referat import __version__
+from referat import __version__, limits
 from referat.errors import LimitExceeded, ReferatError, UnsupportedFormat
 from referat.export.jsonl import UNITS, dumps, encode, record_prefix, sync
 from referat.outputs import replace
@@ -50,7 +50,8 @@ from referat.resources import sha256_file
 
 log = logging.getLogger(__name__)
 
-SUPPORTED_EXTENSIONS = frozenset({".txt", ".pdf", ".html", ".htm", ".docx", ".json"})
+SUPPORTED_EXTENSIONS = frozenset({".txt", ".pdf", ".html", ".htm", ".docx", ".json",
+                                  ".tif", ".tiff", ".png", ".jpg", ".jpeg"})
 """What is read, and what a folder is searched for; a file of another type named
 explicitly gets an `unsupported_format` error record."""
 
@@ -103,6 +104,8 @@ class BatchConfig:
         o = self.options
         key = {"referat_version": __version__, "unit": self.unit, "ner": o.ner,
                "classifier": o.classifier, "annotate": o.annotate, "classify": o.classify}
+        if o.ocr != "auto":  # so that records of earlier versions, all "auto", still resume
+            key["ocr"] = o.ocr
         return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -222,10 +225,16 @@ def time_limit(seconds: float | None):
         def _alarm(signum, frame):
             raise DocumentTimeout()
 
+        def _stretch(more: float) -> None:  # work that needs longer asks (limits.allow)
+            remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+            if remaining > 0:
+                signal.setitimer(signal.ITIMER_REAL, remaining + more)
+
         previous = signal.signal(signal.SIGALRM, _alarm)
         signal.setitimer(signal.ITIMER_REAL, seconds)
         try:
-            yield
+            with limits.stretching(_stretch):
+                yield
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
@@ -245,11 +254,30 @@ def _thread_time_limit(seconds: float):
             if running:
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(thread_id, ctypes.py_object(DocumentTimeout))
 
-    timer = threading.Timer(seconds, _expire)
+    deadline = time.monotonic() + seconds
+
+    def _expire_or_wait() -> None:
+        nonlocal timer
+        left = deadline - time.monotonic()
+        if left > 0.01:  # stretched meanwhile
+            with lock:
+                if running:
+                    timer = threading.Timer(left, _expire_or_wait)
+                    timer.daemon = True
+                    timer.start()
+            return
+        _expire()
+
+    def _stretch(more: float) -> None:
+        nonlocal deadline
+        deadline += more
+
+    timer = threading.Timer(seconds, _expire_or_wait)
     timer.daemon = True
     timer.start()
     try:
-        yield
+        with limits.stretching(_stretch):
+            yield
     finally:
         with lock:
             running = False
@@ -281,7 +309,8 @@ def _worker_main(conn, options: Options, unit: str, log_level: int) -> None:
             return
         if task is None:
             return
-        outcome = process_one(*task, options, unit)
+        with limits.stretching(lambda more: conn.send(("stretch", more))):
+            outcome = process_one(*task, options, unit)
         try:
             conn.send(("done", outcome))
         except OSError:  # the parent is gone
@@ -359,6 +388,8 @@ def _local_outcomes(tasks: Iterable[Task], config: BatchConfig) -> Iterator[Outc
                         raise BatchError(f"a worker could not start: {value}")
                     if kind == "ready":
                         w.ready = True
+                    elif kind == "stretch":  # a long scan asked for more time
+                        w.deadline += value
                     elif kind == "done":
                         outcome, w.task, w.deadline = value, None, float("inf")
                     else:
@@ -687,6 +718,15 @@ class Batch:
     def skipped(self) -> int:
         return len(self.inputs) - len(self.todo)
 
+    def _sized(self, config: BatchConfig) -> BatchConfig:
+        """Fewer documents than local workers: fewer processes, each OCRing pages on more threads,
+        so that `workers` cores read a single long scan too."""
+        if config.engine != "local" or len(self.todo) >= config.workers:
+            return config
+        processes = len(self.todo)
+        options = replace_fields(config.options, ocr_threads=max(1, config.workers // processes))
+        return replace_fields(config, workers=processes, options=options)
+
     def run(self, on_outcome: Callable[[Outcome], None] | None = None) -> Summary:
         """Process what is to do; the output is in place when this returns.
 
@@ -697,7 +737,7 @@ class Batch:
         engine = _dask_outcomes if self.config.engine == "dask" else _local_outcomes
         try:
             if self.todo:
-                for outcome in engine(self.todo, self.config):
+                for outcome in engine(self.todo, self._sized(self.config)):
                     self.sink.write(outcome)
                     summary.processed += 1
                     summary.failed += not outcome.ok

@@ -109,7 +109,8 @@ class ExternalNERComponent:
         if self.backend is None:
             return doc
         existing = [Span(s.label_, s.start_char, s.end_char, s.text) for s in referat_spans(doc)]
-        add_spans(doc, merge_backend(existing, self.backend.find(doc.text), self.backend.check_names))
+        found = self.backend.find(doc.text, existing)
+        add_spans(doc, merge_backend(doc.text, existing, found, self.backend.check_names))
         return doc
 
 
@@ -157,11 +158,14 @@ def referat_ents(doc: Doc) -> Doc:
     return _spans_to_ents(doc)
 
 
-def build_nlp(ner: str = "rules") -> Language:
-    """Blank Danish with every rule component, the `ner` backend, and `referat_ents`."""
+def build_nlp(ner: str = "model") -> Language:
+    """Blank Danish with lemmas, every rule component, the `ner` backend, and `referat_ents`."""
     import spacy
 
+    import referat.annotate.lemmas  # noqa: F401  (registers referat_lemmas)
+
     nlp = spacy.blank("da")
+    nlp.add_pipe("referat_lemmas")
     for name in RULE_COMPONENTS:
         nlp.add_pipe(name)
     if ner != "rules":

@@ -29,6 +29,10 @@ OUTCOMES = ("godkendt", "anbefalet", "afvist", "taget_til_efterretning", "drøft
             "oversendt", "andet")
 """What a body did with an item (ANNOTATION.md §6), in a fixed order (class ids)."""
 
+OCR_MODES = ("auto", "always", "never")
+"""When pages are OCR'd: auto (pages without a usable text layer), always (every page
+of a PDF or scan), never."""
+
 
 def _from_fields(cls, data: dict[str, Any]):
     """Build a flat dataclass from a dict, ignoring keys it does not know."""
@@ -38,11 +42,31 @@ def _from_fields(cls, data: dict[str, Any]):
 
 @dataclass
 class Page:
-    """A page of the input (PDF page, or the whole text for page-less formats)."""
+    """A page of the input (PDF page, scan, or the whole text for page-less formats).
+
+    A page whose text was read from its image by OCR says so (`ocr`), with
+    the engine, its version and the mean word confidence (0-1), so that a
+    reader knows how far to trust its text; the fields are absent otherwise.
+    """
 
     number: int  # 1-based, as printed by the viewer
     start: int
     end: int
+    ocr: bool = False
+    ocr_engine: str | None = None  # "tesseract"
+    ocr_version: str | None = None  # "5.5.4"
+    ocr_confidence: float | None = None  # mean word confidence, 0-1
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"number": self.number, "start": self.start, "end": self.end, "ocr": self.ocr}
+        if self.ocr:
+            d |= {"ocr_engine": self.ocr_engine, "ocr_version": self.ocr_version,
+                  "ocr_confidence": self.ocr_confidence}
+        return d
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Page:
+        return _from_fields(cls, data)
 
 
 @dataclass
@@ -127,6 +151,7 @@ class Item:
     case_number: str | None = None
     closed: bool = False
     marker: str | None = None  # printed type marker: "O", "B" or "D"
+    label: str | None = None  # the letter printed after the number ("2a." -> "a", "04A." -> "A")
     sections: list[Section] = field(default_factory=list)
     absent: list[str] = field(default_factory=list)
     entities: list[Span] = field(default_factory=list)
@@ -141,6 +166,7 @@ class Item:
     def to_dict(self) -> dict[str, Any]:
         return {
             "number": self.number,
+            "label": self.label,
             "title": self.title,
             "case_number": self.case_number,
             "closed": self.closed,
@@ -165,9 +191,43 @@ class Item:
         return item
 
 
+DOCUMENT_KINDS = ("referat", "dagsorden", "andet")
+"""What a document is (`Meeting.kind`): minutes, an agenda, or something else
+attached to a meeting (a letter, an e-mail, a newsletter, a report), which gets no items."""
+
+
+@dataclass
+class KindEvidence:
+    """One cue for what a document is (`Meeting.kind`), and where it is printed.
+
+    `cue` names the kind of cue (`title`, `email_header`, `salutation`,
+    `closing`, `document_type`, `decisions`, `items`, `no_items`, `format`);
+    `kind` is the kind it speaks for; `text` is the cue as printed, or a short
+    account where the cue is a count ("4 items with a decision");
+    `start`/`end` locate a printed cue in the text (null for a count).
+    """
+
+    cue: str
+    kind: str
+    text: str
+    start: int | None = None
+    end: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> KindEvidence:
+        return _from_fields(cls, data)
+
+
 @dataclass
 class Meeting:
-    """Meeting metadata as printed (ANNOTATION.md §4); None where not printed."""
+    """Meeting metadata as printed (ANNOTATION.md §4); None where not printed.
+
+    `kind` is always decided for a segmented document (`DOCUMENT_KINDS`), and
+    `kind_evidence` lists the cues that decided it, the deciding one first.
+    """
 
     body: str | None = None
     date: str | None = None  # ISO 8601
@@ -175,28 +235,36 @@ class Meeting:
     end_time: str | None = None
     location: str | None = None
     municipality: str | None = None
-    kind: str | None = None  # "referat" or "dagsorden"
+    kind: str | None = None  # "referat", "dagsorden" or "andet" (DOCUMENT_KINDS)
     participants: list[str] = field(default_factory=list)
     absent: list[str] = field(default_factory=list)
+    kind_evidence: list[KindEvidence] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v not in (None, [])} | {
             "participants": list(self.participants),
             "absent": list(self.absent),
+            "kind_evidence": [e.to_dict() for e in self.kind_evidence],
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Meeting:
-        return _from_fields(cls, data)
+        meeting = _from_fields(cls, data)
+        meeting.kind_evidence = [KindEvidence.from_dict(e) for e in data.get("kind_evidence") or []]
+        return meeting
 
 
 @dataclass
 class Problem:
-    """Why a document could not be (fully) processed.
+    """Why a document could not be (fully) processed, or what in it is in doubt.
 
-    `code` is stable and machine-readable (`empty`, `binary`, `encrypted_pdf`,
-    `no_text_layer`, `unsupported_format`, `no_items`, `too_large`, `timeout`,
-    `corrupt`, `internal`); `message` is one human line.
+    `code` is stable and machine-readable. Errors: `empty`, `binary`,
+    `encrypted_pdf`, `no_text_layer`, `ocr_unavailable`, `unsupported_format`,
+    `too_large`, `timeout`, `corrupt`, `internal`. Warnings from segmentation:
+    `no_items` (the message says why), `item_dropped` and `item_skipped` (a
+    heading not taken as an item, named by number and line), `item_number_gap`,
+    `item_number_start`, `toc_mismatch`, `empty_title`; from OCR:
+    `low_ocr_confidence`, `ocr_timeout`, `not_ocr`. `message` is one human line.
     """
 
     code: str
@@ -265,7 +333,7 @@ class Document:
             "meeting": self.meeting.to_dict(),
             "items": [i.to_dict() for i in self.items],
             "entities": [e.to_dict() for e in self.entities],
-            "pages": [asdict(p) for p in self.pages],
+            "pages": [p.to_dict() for p in self.pages],
             "text": self.text,
         }
 
@@ -276,7 +344,7 @@ class Document:
             sha256=data["sha256"],
             format=data["format"],
             text=data.get("text", ""),
-            pages=[Page(**p) for p in data.get("pages") or []],
+            pages=[Page.from_dict(p) for p in data.get("pages") or []],
             meeting=Meeting.from_dict(data.get("meeting") or {}),
             items=[Item.from_dict(i) for i in data.get("items") or []],
             entities=[Span.from_dict(e) for e in data.get("entities") or []],
@@ -316,20 +384,33 @@ class Structure:
     items: list[ItemHint] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class PageOcr:
+    """How a page's text was read by OCR (ingest fills it, normalise copies it to `Page`)."""
+
+    engine: str
+    version: str
+    confidence: float | None  # mean word confidence, 0-1; None where no word was read
+
+
 @dataclass
 class Source:
     """A file as read: raw text per page, plus structure where the format has it.
 
     `pages` joined with `PAGE_BREAK` give the raw text (`raw_text`) that the
-    offsets in `structure` point into.
+    offsets in `structure` point into. `page_ocr[i]` says how page i was
+    OCR'd (None: its text layer); empty when no page was. `warnings` are what
+    ingest noticed without failing (pages left unread, weak OCR).
     """
 
     path: str
     sha256: str
-    format: str  # "txt", "pdf", "html", "docx", "portal_json"
+    format: str  # "txt", "pdf", "html", "docx", "portal_json", "tiff", "png", "jpeg"
     pages: list[str]
     structure: Structure | None = None
     encoding: str | None = None  # for text inputs: the detected encoding
+    page_ocr: list[PageOcr | None] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
     PAGE_BREAK = "\n\f\n"
 

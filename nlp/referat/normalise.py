@@ -35,6 +35,27 @@ The default steps, in order:
 
 Lines stay lines: a table of contents or a heading is never merged with its
 neighbours, because segmentation reads line by line.
+
+Pages read by OCR get seven more steps (`OCR_STEPS`, after `nfc`), applied to
+those pages only, so a text layer's real content is never touched:
+
+- `ocr_hyphens`: a line-end dash OCR read as "–", "—" or "¬", or a blank
+  line OCR put between a hyphenated word's halves, become the plain
+  "-\n" that `hyphenation` then decides about;
+- `ocr_quotes`: quotes OCR spelled with two commas or apostrophes
+  (",,Ordet''") become „ and ”;
+- `ocr_digits`: the letters OCR confuses with digits inside a number
+  (`l`, `I` for 1; `O`, `o` for 0) are digits again: "kr. 1.2O0.000",
+  "l8. maj", "sag O1.02.05-P16"; a token counts as a number when it has a
+  real digit and nothing but digits, those letters and number punctuation;
+- `ocr_section_signs`: a "§" read as "&" or "$" before a section number,
+  or as "8" or "S" between an act's name and the number ("planlovens 8 27");
+- `ocr_leaders`: table-of-contents leaders OCR broke into dots, commas and
+  spaces (". , . ,. .") are dots again, so segmentation knows the line;
+- `ocr_words`: short words OCR misreads into no word at all ("oq" for "og";
+  configs/normalise.toml);
+- `ocr_headers_footers`: running headers and footers under a logo that OCR
+  read as a few lines of junk, different on every page.
 """
 
 from __future__ import annotations
@@ -49,7 +70,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from referat.model import Page, Source, Structure
+from referat.model import Page, PageOcr, Source, Structure
 from referat.resources import load_toml
 
 Edit = tuple[int, int, str]
@@ -162,6 +183,7 @@ _WORD_BEFORE = re.compile(r"\w+$")
 _WORD_AFTER = re.compile(r"\w+|&")
 _WORDS = re.compile(r"\w+(?:-\w+)*")
 _DIGITS = re.compile(r"\d+")
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
 _PAGE_NUMBER = re.compile(  # at the end of a line, lower case
     r"(?:(?<![^\W\d_])(?:side|page|s\.)\s*\d{1,4}(?:\s*(?:af|of|/)\s*\d{1,4})?"  # side 3 (af 12)
     r"|(?:^|\s[-–|·])[-–\s]*\d{1,4}(?:\s*(?:af|of|/)\s*\d{1,4})?"  # 3, - 3 -, 3/12, ... | 3
@@ -258,12 +280,25 @@ def _vocabulary(text: str) -> Counter[str]:
 
 def headers_footers(text: str) -> list[Edit]:
     """Drop running headers/footers: lines repeated at the same place on many pages."""
+    return _running_lines(text, skip_junk=False)
+
+
+def ocr_headers_footers(text: str) -> list[Edit]:
+    """`headers_footers` for OCR'd pages: a logo read as a few lines of junk
+    ("BALLERUP EEN", "(exe)") that differ from page to page does not hide the
+    running header below it (nor above a footer)."""
+    return _running_lines(text, skip_junk=True)
+
+
+def _running_lines(text: str, skip_junk: bool) -> list[Edit]:
     config = load_toml("normalise.toml")["headers_footers"]
     pages = _page_spans(text)
     if len(pages) < config["min_pages"]:
         return []
     threshold = max(config["min_pages"], math.ceil(config["min_share"] * len(pages)))
-    page_lines = [_lines(text, start, end) for start, end in pages]
+    page_lines = [_lines(text, start, end, _ocr_signature if skip_junk else None) for start, end in pages]
+    if skip_junk:
+        page_lines = _without_junk_edges(page_lines, config, threshold)
     top, bottom = Counter(), Counter()
     for lines in page_lines:
         top.update({(i, sig) for i, (_, _, sig) in enumerate(lines[:config["top_lines"]])})
@@ -287,6 +322,36 @@ def headers_footers(text: str) -> list[Edit]:
         if n_bottom:
             edits.append((lines[last_kept][1], page_end, ""))
     return edits
+
+
+def _without_junk_edges(page_lines: list[list[tuple[int, int, str]]], config: dict,
+                        threshold: int) -> list[list[tuple[int, int, str]]]:
+    """Each page's lines less the few lines before its header's anchor and after its
+    footer's: the anchor is the line in the top (bottom) zones of the most pages, the
+    outermost of those, so that pages line up on it whatever junk comes before."""
+    slack = config["junk_lines"]
+
+    def anchor(zones: list[list[str]]) -> str | None:
+        seen: Counter[str] = Counter()
+        place: Counter[str] = Counter()
+        for zone in zones:
+            for k, sig in enumerate(dict.fromkeys(zone)):
+                seen[sig] += 1
+                place[sig] += k
+        best = max(seen, key=lambda sig: (seen[sig], -place[sig] / seen[sig]), default=None)
+        return best if best is not None and seen[best] >= threshold else None
+
+    top = anchor([[sig for _, _, sig in lines[:config["top_lines"] + slack]] for lines in page_lines])
+    top_zone = config["top_lines"] + slack  # a footer is looked for below the header's zone
+    bottom = anchor([[sig for _, _, sig in reversed(lines[top_zone:][-(config["bottom_lines"] + slack):])]
+                     for lines in page_lines])
+    out = []
+    for lines in page_lines:
+        first = next((k for k, (_, _, sig) in enumerate(lines[:slack + 1]) if sig == top), 0)
+        rest = lines[first:]
+        last = next((k for k, (_, _, sig) in enumerate(reversed(rest[-(slack + 1):])) if sig == bottom), 0)
+        out.append(rest[:len(rest) - last])
+    return out
 
 
 def _page_spans(text: str) -> list[tuple[int, int]]:
@@ -314,7 +379,14 @@ def _signature(line: str) -> str:
     return words
 
 
-def _lines(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+def _ocr_signature(line: str) -> str:
+    """A line as compared across OCR'd pages: words only, digits and punctuation masked
+    ("Dato: 04.12,2012" and "Dato: 04.12.2012" agree; OCR misreads the punctuation)."""
+    return _NOT_LETTERS.sub("#", line.lower()).strip("#")
+
+
+def _lines(text: str, start: int, end: int, signature: Callable[[str], str] | None = None
+           ) -> list[tuple[int, int, str]]:
     """Non-blank lines of a page: (start, end after its newline, signature)."""
     lines = []
     pos = start
@@ -323,9 +395,60 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
         stop = end if stop < 0 else stop
         line = text[pos:stop]
         if line.strip():
-            lines.append((pos, min(stop + 1, end), _signature(line)))
+            lines.append((pos, min(stop + 1, end), (signature or _signature)(line)))
         pos = stop + 1
     return lines
+
+
+# --- OCR steps: only on pages read by OCR ------------------------------------
+
+_OCR_LINE_END_DASH = re.compile(rf"(?<=[^\W\d_])(?:[–—¬]|-(?={_SPACE}*\n{_SPACE}*\n))"
+                                rf"{_SPACE}*\n(?:{_SPACE}*\n)*{_SPACE}*(?=[a-zæøå])")
+_OCR_QUOTES = re.compile(r"(?<![\w,]),,(?=\w)|(?<=[\w.!?])''(?![\w'])")
+_OCR_NUMBER = re.compile(r"(?<![\w.,:/])[\dOolI](?:[\dOolI]|[.,:/-](?=[\dOolI]))*(?![\w])")
+_OCR_DIGIT = str.maketrans("OolI", "0011")
+# "&" or "$" after a word ("planlovens & 27", "jf. & 13"), never after a number ("punkt 3 & 4");
+# "8" or "S" only after the name of an act ("planlovens 8 27")
+_OCR_SECTION_SIGN = re.compile(rf"(?:(?:(?<=[^\W\d_] )|(?<=[^\W\d_]\. )|(?<=\()|(?<=^))[&$]"
+                               rf"|(?:(?<=lov )|(?<=loven )|(?<=lovens )|(?<=lovs ))[8S])"
+                               rf"(?={_SPACE}?\d{{1,3}}(?![\d.,]\d))", re.MULTILINE)
+# starts after a word and a space only, and takes the whole run at once: linear time
+_OCR_LEADER = re.compile(rf"(?<=[^\s.,·:…_‚']{_SPACE})(?:[.,·:…_‚'] ?){{4,}}+(?={_SPACE}*\d{{1,4}}{_SPACE}*$)",
+                         re.MULTILINE)
+_LEADER = re.compile(r"\.+")
+
+
+@lru_cache(maxsize=1)
+def _ocr_word_table() -> tuple[dict[str, str], re.Pattern[str]]:
+    table = load_toml("normalise.toml")["ocr_words"]
+    return table, re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, table)) + r")(?!\w)")
+
+
+def ocr_words(text: str) -> list[Edit]:
+    table, pattern = _ocr_word_table()
+    return _regex_edits(pattern, text, lambda m: table[m.group()])
+
+
+def ocr_hyphens(text: str) -> list[Edit]:
+    return _regex_edits(_OCR_LINE_END_DASH, text, "-\n")
+
+
+def ocr_quotes(text: str) -> list[Edit]:
+    return _regex_edits(_OCR_QUOTES, text, lambda m: "„" if m.group() == ",," else "”")
+
+
+def ocr_digits(text: str) -> list[Edit]:
+    return _regex_edits(_OCR_NUMBER, text, lambda m: m.group().translate(_OCR_DIGIT)
+                        if any(c.isdigit() for c in m.group()) else m.group())
+
+
+def ocr_section_signs(text: str) -> list[Edit]:
+    return _regex_edits(_OCR_SECTION_SIGN, text, "§")
+
+
+def ocr_leaders(text: str) -> list[Edit]:
+    return _regex_edits(_OCR_LEADER, text, lambda m: m.group() if _LEADER.fullmatch(m.group().rstrip())
+                        else "." * max(4, sum(not c.isspace() for c in m.group())) + " ")
 
 
 STEPS: dict[str, Step] = {
@@ -338,8 +461,35 @@ STEPS: dict[str, Step] = {
     "hyphenation": hyphenation,
     "page_breaks": page_breaks,
     "whitespace": whitespace,
+    "ocr_hyphens": ocr_hyphens,
+    "ocr_quotes": ocr_quotes,
+    "ocr_digits": ocr_digits,
+    "ocr_section_signs": ocr_section_signs,
+    "ocr_leaders": ocr_leaders,
+    "ocr_words": ocr_words,
+    "ocr_headers_footers": ocr_headers_footers,
 }
-DEFAULT_STEPS: tuple[str, ...] = tuple(STEPS)
+OCR_STEPS: tuple[str, ...] = ("ocr_hyphens", "ocr_quotes", "ocr_digits", "ocr_section_signs",
+                              "ocr_leaders", "ocr_words", "ocr_headers_footers")
+"""Steps for pages read by OCR; `normalise` runs them on those pages only, after `nfc`."""
+DEFAULT_STEPS: tuple[str, ...] = tuple(name for name in STEPS if name not in OCR_STEPS)
+
+
+def only_on_pages(step: Step, pages: frozenset[int]) -> Step:
+    """`step`'s edits on some pages only (0-based, between page separators); the step
+    sees the whole text, so a step that compares pages compares all of them."""
+    def scoped(text: str) -> list[Edit]:
+        spans = [span for i, span in enumerate(_page_spans(text)) if i in pages]
+        return [edit for edit in step(text) if any(start <= edit[0] and edit[1] <= end for start, end in spans)]
+
+    scoped.__name__ = getattr(step, "__name__", "step")
+    return scoped
+
+
+def _with_ocr_steps(steps: Iterable[str | Step], ocr_pages: frozenset[int]) -> list[str | Step]:
+    steps = list(steps)
+    at = steps.index("nfc") + 1 if "nfc" in steps else 0
+    return steps[:at] + [only_on_pages(STEPS[name], ocr_pages) for name in OCR_STEPS] + steps[at:]
 
 
 def _resolve(steps: Iterable[str | Step]) -> list[Step]:
@@ -384,18 +534,31 @@ def clean(text: str, steps: Iterable[str | Step] = DEFAULT_STEPS) -> tuple[str, 
 
 
 def normalise(source: Source, steps: Iterable[str | Step] = DEFAULT_STEPS) -> Normalised:
-    """Clean `source`'s raw text; pages and structure move along with it."""
+    """Clean `source`'s raw text; pages and structure move along with it.
+
+    Pages read by OCR also get the `OCR_STEPS`, and keep how they were read.
+    """
     raw = source.raw_text
+    ocr_pages = frozenset(i for i, page in enumerate(source.page_ocr) if page is not None)
+    if ocr_pages:
+        steps = _with_ocr_steps(steps, ocr_pages)
     text, offsets = clean(raw, steps)
     starts, pos = [], 0
     for page in source.pages:
         starts.append(offsets.to_norm(pos))
         pos += len(page) + len(PAGE_SEPARATOR)
     ends = starts[1:] + [len(text)]
-    pages = [Page(number, start, max(start, end))
+    pages = [_page(number, start, max(start, end), source.page_ocr[number - 1] if ocr_pages else None)
              for number, (start, end) in enumerate(zip(starts, ends), start=1)]
     structure = _move_structure(source.structure, offsets) if source.structure else None
     return Normalised(text, pages, structure, offsets, raw)
+
+
+def _page(number: int, start: int, end: int, ocr: PageOcr | None) -> Page:
+    if ocr is None:
+        return Page(number, start, end)
+    return Page(number, start, end, ocr=True, ocr_engine=ocr.engine, ocr_version=ocr.version,
+                ocr_confidence=ocr.confidence)
 
 
 def _move_structure(structure: Structure, offsets: OffsetMap) -> Structure:
@@ -411,5 +574,5 @@ def _move_structure(structure: Structure, offsets: OffsetMap) -> Structure:
     return Structure(meeting=replace(structure.meeting), items=items)
 
 
-__all__ = ["DEFAULT_STEPS", "STEPS", "Normalised", "OffsetMap", "StepMap", "apply_edits", "clean",
+__all__ = ["DEFAULT_STEPS", "OCR_STEPS", "STEPS", "Normalised", "OffsetMap", "StepMap", "apply_edits", "clean",
            "normalise"]

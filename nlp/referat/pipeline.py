@@ -3,6 +3,9 @@
 `Pipeline` loads its models once (annotator, classifier) and then turns paths
 into `Document`s. A file that cannot be read gives a `Document` whose
 `errors` say why, never an exception: a batch goes on and nothing is dropped.
+A readable file in which no items are found (a letter attached to an agenda,
+minutes in a layout nothing recognises) is no error: its record keeps the
+text, pages, meeting metadata and entities, and a warning says why.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from pathlib import Path
 
 from referat import __version__
 from referat.errors import ReferatError
-from referat.model import Document, Problem, Source
+from referat.model import OCR_MODES, Document, Problem, Source
 
 log = logging.getLogger(__name__)
 
@@ -22,13 +25,21 @@ log = logging.getLogger(__name__)
 class Options:
     """What a run may change; every field has the default a user expects."""
 
-    ner: str = "rules"  # "rules", "model" (the shipped NER model over the rules), "dacy", or a spaCy pipeline path
+    ner: str = "model"  # "model" (rules + the shipped Danish NER model), "rules" (rules only), "dacy", or a spaCy pipeline path
     classifier: str = "default"  # "default" (shipped model + rules), "rules", or a model directory
     annotate: bool = True
     classify: bool = True
     max_bytes: int = 100 * 1024 * 1024
     max_pages: int = 2000
     timeout_s: float = 120.0
+    ocr: str = "auto"  # "auto" (pages without a usable text layer), "always", "never"
+    ocr_threads: int = 1  # pages OCR'd at once (the batch sets it from --workers)
+
+    def __post_init__(self) -> None:
+        if self.ocr not in OCR_MODES:
+            raise ValueError(f"unknown OCR mode {self.ocr!r}; expected one of {', '.join(OCR_MODES)}")
+        if self.ocr_threads < 1:
+            raise ValueError(f"ocr_threads must be at least 1, not {self.ocr_threads}")
 
 
 class Pipeline:
@@ -57,11 +68,12 @@ class Pipeline:
 
     def process(self, path: str | Path) -> Document:
         """Read and analyse one file; problems end up in `Document.errors`."""
-        from referat.ingest import read
+        from referat.ingest import OcrSettings, read
 
         name = printable_path(path)
         try:
-            source = read(path, max_bytes=self.options.max_bytes, max_pages=self.options.max_pages)
+            source = read(path, max_bytes=self.options.max_bytes, max_pages=self.options.max_pages,
+                          ocr=OcrSettings(self.options.ocr, self.options.ocr_threads))
         except ReferatError as err:
             doc = failed(str(path), err, stage="ingest", max_bytes=self.options.max_bytes)
             doc.source = name
@@ -74,7 +86,7 @@ class Pipeline:
         from referat.segment import segment
 
         doc = Document(source=source.path, sha256=source.sha256, format=source.format,
-                       referat_version=__version__)
+                       referat_version=__version__, warnings=list(source.warnings))
         stage = "normalise"
         try:
             norm = normalise(source)
@@ -82,9 +94,7 @@ class Pipeline:
             stage = "segment"
             seg = segment(norm.text, norm.pages, norm.structure)
             doc.meeting, doc.items, doc.layout = seg.meeting, seg.items, seg.layout
-            doc.warnings.extend(seg.warnings)
-            if not doc.items:  # minutes without items are no use to anyone downstream
-                raise ReferatError("no numbered agenda items found", code="no_items")
+            doc.warnings.extend(seg.warnings)  # a document without items says why here; it is no error
             if self.annotator is not None:
                 stage = "annotate"
                 self.annotator.annotate(doc)

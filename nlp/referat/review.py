@@ -72,9 +72,20 @@ def _index_entry(doc: Document) -> dict[str, Any]:
     m = doc.meeting
     return {"doc_id": doc.doc_id, "sha256": doc.sha256, "source": doc.source, "format": doc.format,
             "meeting": {"body": m.body, "date": m.date, "municipality": m.municipality},
+            "ocr": ocr_summary(doc),
             "items": [{"number": i.number, "title": i.title, "type": i.type, "start": i.start, "end": i.end,
                        "classification": {"score": i.classification.score} if i.classification else None}
                       for i in doc.items]}
+
+
+def ocr_summary(doc: Document) -> str | None:
+    """"OCR: 2 of 5 pages read from the scan, weakest page 87% sure", or None for a text layer."""
+    scanned = [p for p in doc.pages if getattr(p, "ocr", False)]
+    if not scanned:
+        return None
+    scores = [p.ocr_confidence for p in scanned if p.ocr_confidence is not None]
+    weakest = f", weakest page {min(scores):.0%} sure" if scores else ""
+    return f"OCR: {len(scanned)} of {len(doc.pages)} pages read from the scan{weakest}"
 
 
 def read_page_records(page: str) -> list[dict[str, Any]]:

@@ -10,7 +10,10 @@ configs/):
     persons.py        PERSON/PARTY  Morten Hass Augustsen (V) -> {"name": ..., "party": "V"}
     case_numbers.py   CASE_NUMBER   330-2017-90442
     backends.py       the shipped NER model, DaCy, any spaCy pipeline (--ner)
-    ner.py            trains the shipped NER model on rule-labelled text
+    gate.py           the lines the rules leave unexplained (where the model runs)
+    danplus.py        DaN+ (nested Danish NER data) read as flat sentences
+    ner.py            trains the NER model on DaN+ and referat records (`referat train ner`)
+    lemmas.py         Danish lemmas on token.lemma_ from a lookup table
 
 `load_annotator()` is what the pipeline uses; `load_nlp()` gives the same
 rules as a spaCy `Language` (components in `referat.components`).
@@ -24,17 +27,18 @@ from referat.annotate.annotator import Annotator
 
 
 @lru_cache(maxsize=8)
-def load_annotator(ner: str = "rules") -> Annotator:
+def load_annotator(ner: str = "model") -> Annotator:
     """The annotator for a `--ner` choice, loaded once per process.
 
-    `ner`: "rules" (rules and gazetteers only), "model" (also the small NER
-    model in models/ner), "dacy" or "dacy:<model>" (an installed DaCy model),
+    `ner`: "model" (the default: rules, then the Danish NER model in models/ner
+    where the rules leave a line unexplained), "rules" (rules and gazetteers
+    only), "dacy" or "dacy:<model>" (an installed DaCy model),
     or the path of a spaCy pipeline whose PER/ORG/LOC entities are merged in.
     """
     return Annotator(ner)
 
 
-def load_nlp(ner: str = "rules"):
+def load_nlp(ner: str = "model"):
     """A spaCy `Language` (blank Danish + referat components) for notebooks.
 
     Entities land in `doc.spans["referat"]` (labels may overlap each other)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from referat.annotate.backends import ExternalNER, load_backend
 from referat.annotate.context import DocumentContext
-from referat.annotate.persons import plausible_name
+from referat.annotate.persons import as_printed, member_party, plausible_name
 from referat.annotate.rules import find_entities
 from referat.annotate.spans import overlaps_any
 from referat.model import Document, Span
@@ -22,7 +22,7 @@ from referat.model import Document, Span
 class Annotator:
     """Tags entities; `ner` is "rules", "model", "dacy[:name]" or a spaCy pipeline path."""
 
-    def __init__(self, ner: str = "rules"):
+    def __init__(self, ner: str = "model"):
         self.ner = ner
         self.backend: ExternalNER | None = load_backend(ner)
 
@@ -39,28 +39,41 @@ class Annotator:
         docs = list(docs)
         rule_spans = [self.spans(doc) for doc in docs]
         if self.backend is not None:
-            for spans, extra in zip(rule_spans, self.backend.find_many([d.text for d in docs])):
-                spans.extend(merge_backend(spans, extra, self.backend.check_names))
+            found = self.backend.find_many([d.text for d in docs], rule_spans)
+            for doc, spans, extra in zip(docs, rule_spans, found):
+                spans.extend(merge_backend(doc.text, spans, extra, self.backend.check_names))
         for doc, spans in zip(docs, rule_spans):
             assign(doc, spans)
 
 
-def merge_backend(rule_spans: list[Span], model_spans: list[Span], check_names: bool = False) -> list[Span]:
+def merge_backend(text: str, rule_spans: list[Span], model_spans: list[Span],
+                  check_names: bool = False) -> list[Span]:
     """Model spans that overlap no rule span (the rules win where both speak).
 
-    With `check_names`, a model PERSON must also look like a name
-    (`persons.plausible_name`): the weakly supervised shipped model needs it.
+    A model PERSON takes the party printed after it ("(A)", ", (A)",
+    "(Siumut)", a table's party column), which also becomes a PARTY span
+    where the rules had none. With `check_names`, a model PERSON must look
+    like a name (`persons.plausible_name`), for pipelines trained on noisy labels.
     """
     ordered = sorted(rule_spans, key=lambda s: s.start)
     starts = [s.start for s in ordered]
+    parties = {(s.start, s.end) for s in rule_spans if s.label == "PARTY"}
     out = []
     for span in model_spans:
         if check_names and span.label == "PERSON" and not plausible_name(span.text):
             continue
         lo = bisect.bisect_left(starts, span.start - 500)
         hi = bisect.bisect_right(starts, span.end)
-        if not overlaps_any(span.start, span.end, ordered[lo:hi]):
-            out.append(span)
+        if overlaps_any(span.start, span.end, ordered[lo:hi]):
+            continue
+        out.append(span)
+        if span.label == "PERSON":
+            party = member_party(text, span.end)
+            if party is not None:
+                span.norm = {**(span.norm or {}), "party": as_printed(party)}
+                if (party.start, party.end) not in parties:
+                    parties.add((party.start, party.end))
+                    out.append(party)
     return out
 
 

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from referat.annotate.persons import known_name, model_name_ok, name_bounds
 from referat.annotate.spans import squash
 from referat.errors import ModelError
 from referat.model import Span
-from referat.resources import models_dir, verify_checksums
+from referat.resources import CHECKSUMS, models_dir, verify_checksums
 
 log = logging.getLogger(__name__)
 
@@ -31,17 +33,30 @@ _NAMED = ("rules", "model", "dacy")
 
 @dataclass
 class ExternalNER:
-    """A loaded spaCy pipeline and the name its spans carry as `source`."""
+    """A loaded spaCy pipeline and the name its spans carry as `source`.
+
+    `gated`: run the model only over the lines the rules leave unexplained
+    (`gate.py`); the shipped model is gated, a user's pipeline sees all text.
+    """
 
     nlp: object  # spacy.Language
     source: str
     check_names: bool = False  # keep only plausible names (persons.plausible_name)
     batch_size: int = 64
+    gated: bool = False
 
-    def find_many(self, texts: Iterable[str]) -> list[list[Span]]:
-        """Entities of each text; all pieces of all texts go through one `nlp.pipe`."""
+    def find_many(self, texts: Iterable[str], known: Iterable[list[Span]] | None = None) -> list[list[Span]]:
+        """Entities of each text; all pieces of all texts go through one `nlp.pipe`.
+
+        `known` are the rule spans of each text: with `gated`, only the lines
+        they leave unexplained are tagged.
+        """
+        from referat.annotate import gate
+
         texts = list(texts)
-        pieces = [(i, offset, piece) for i, text in enumerate(texts) for offset, piece in chunks(text)]
+        known = list(known) if known is not None else [[] for _ in texts]
+        pieces = [(i, offset, piece) for i, text in enumerate(texts)
+                  for offset, piece in (gate.pieces(text, known[i]) if self.gated else chunks(text))]
         out: list[list[Span]] = [[] for _ in texts]
         docs = self.nlp.pipe((p for _, _, p in pieces), batch_size=self.batch_size)
         for (i, offset, _), doc in zip(pieces, docs):
@@ -50,14 +65,43 @@ class ExternalNER:
                 if label is None:
                     continue
                 start, end = _trim(texts[i], offset + ent.start_char, offset + ent.end_char)
+                if label == "PERSON":
+                    start, end = name_bounds(texts[i], start, end)
+                    if end > start and self.gated and not (model_name_ok(texts[i][start:end]) and (
+                            " " in texts[i][start:end] or not _opens_line(texts[i], start)
+                            or known_name(texts[i][start:end]))):
+                        continue
                 if end > start:
                     text = texts[i][start:end]
                     norm = {"name": squash(text), "party": None} if label == "PERSON" else None
                     out[i].append(Span(label, start, end, text, norm, self.source))
+        if self.gated:
+            out = [_without_place_persons(text, spans) for text, spans in zip(texts, out)]
         return out
 
-    def find(self, text: str) -> list[Span]:
-        return self.find_many([text])[0]
+    def find(self, text: str, known: list[Span] | None = None) -> list[Span]:
+        return self.find_many([text], None if known is None else [known])[0]
+
+
+def _opens_line(text: str, start: int) -> bool:
+    """Does `start` open a line (a heading, a table cell, a list item)? One word there
+    is a person only if the gazetteer knows the name ("Business case for ...")."""
+    line = text.rfind("\n", 0, start) + 1
+    return not any(c.isalnum() for c in text[line:start])
+
+
+_PLACE_WORD = re.compile(r"\b([A-ZÆØÅ][\w-]+)(?= (?:Kommunes?|Rådhus|Regions?|Amt|By)\b)"
+                         r"|(?<=\bJobcenter )([A-ZÆØÅ][\w-]+)")
+
+
+def _without_place_persons(text: str, spans: list[Span]) -> list[Span]:
+    """Drop a one-word PERSON that the same document uses as a place or organisation
+    name: in an ORG or LOC the model found, or as in "Sønderborg Kommune",
+    "Jobcenter Sønderborg" (a model reading a word alone takes a town for a surname)."""
+    places = {w for s in spans if s.label in ("ORG", "LOC") for w in s.text.split()}
+    if any(s.label == "PERSON" and " " not in s.text for s in spans):
+        places |= {m.group(1) or m.group(2) for m in _PLACE_WORD.finditer(text)}
+    return [s for s in spans if not (s.label == "PERSON" and " " not in s.text and s.text in places)]
 
 
 def chunks(text: str, size: int = _CHUNK) -> list[tuple[int, str]]:
@@ -92,19 +136,65 @@ def load_backend(ner: str) -> ExternalNER | None:
     if ner == "dacy" or ner.startswith("dacy:"):
         name = ner.partition(":")[2] or "small"
         return ExternalNER(load_dacy(name), f"dacy:{name}")
-    return ExternalNER(load_pipeline(Path(ner)), f"spacy:{Path(ner).name}")
+    path = Path(ner)
+    if (path / CHECKSUMS).is_file() and "referat_training" in _meta(path):
+        return load_shipped_model(path)  # trained by `referat train ner`: checked and gated
+    return ExternalNER(load_pipeline(path), f"spacy:{path.name}")
+
+
+def _meta(path: Path) -> dict:
+    try:
+        return json.loads((path / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 def load_shipped_model(path: Path | None = None) -> ExternalNER:
-    """The small NER model in models/ner, after checking its sha256 manifest."""
+    """The Danish NER model in models/ner, after checking its sha256 manifest.
+
+    Loaded once per process (`load_annotator` and `load_nlp` cache it).
+    """
     path = path or models_dir() / "ner"
     if not (path / "meta.json").exists():
         raise ModelError(f"the NER model is missing ({path} has no meta.json); "
-                         "train it with `python -m referat.annotate.ner train`", path=str(path))
+                         "train it with `referat train ner` (make ner-model)", path=str(path))
     verify_checksums(path)
     meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
-    # Trained on rule labels, it over-reaches on organisation names: check its persons.
-    return ExternalNER(load_pipeline(path), f"model:ner@{meta.get('version', '0')}", check_names=True)
+    return ExternalNER(load_builtin_pipeline(path), f"model:ner@{meta.get('version', '0')}", gated=True)
+
+
+_BUILTIN_FACTORIES = frozenset({"tok2vec", "ner"})
+
+
+def load_builtin_pipeline(path: Path):
+    """A verified pipeline made only of spaCy's own `tok2vec` and `ner`, loaded without
+    importing other packages' spaCy plugins.
+
+    Every `spacy.Language` imports all factories that installed packages
+    announce as entry points (spacy-transformers, DaCy: torch, seconds of
+    start-up) although this model uses none of them. Its config is read first:
+    a component of any other factory is refused, then the plugins are skipped.
+    """
+    from spacy import util
+    from thinc.api import Config
+
+    try:
+        config = Config().from_disk(path / "config.cfg", interpolate=False)
+    except (OSError, ValueError) as err:
+        raise ModelError(f"cannot read the model's config.cfg: {err}", path=str(path)) from err
+    factories = {name: c.get("factory") for name, c in config.get("components", {}).items()}
+    unknown = sorted(f"{name} ({factory})" for name, factory in factories.items()
+                     if factory not in _BUILTIN_FACTORIES)
+    if unknown:
+        raise ModelError(f"the NER model uses components referat does not load: {', '.join(unknown)}",
+                         path=str(path))
+    entry_points = util.registry._entry_point_factories
+    get_all = entry_points.get_all
+    entry_points.get_all = lambda: {}
+    try:
+        return load_pipeline(path)
+    finally:
+        entry_points.get_all = get_all
 
 
 def load_pipeline(path: Path):

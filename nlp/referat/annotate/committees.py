@@ -7,13 +7,15 @@ Found by shape, not from a list of names (planitor's `companies.py` habit):
     Udvalget for Specialiserede Borgerindsatser
     Byrådet · byrådets · Kommunalbestyrelsen · Regionsrådet · Magistraten · Greve Byråd
     Handicaprådet · Ældrerådet · Seniorrådets          (statutory councils, listed)
+    Byraadet · Sogneraadets · Amtsraadet               (the old spelling: orthography.py)
     SBU                                  (the initials of the body that met, or an
                                           abbreviation the text defines: "... (SBU)")
 
 Normalised value `{"name": ...}`: the genitive dropped (`Byrådets` →
-`Byrådet`), the first letter upper case, whitespace squashed, and a hyphen
-lost at a PDF line break put back (`Sundhedsog Forebyggelsesudvalget` →
-`Sundheds- og Forebyggelsesudvalget`).
+`Byrådet`), the first letter upper case, whitespace squashed, the old
+spelling modernised (`Byraadets` → `Byrådet`; a town before "Byraad" keeps
+its own), and a hyphen lost at a PDF line break put back
+(`Sundhedsog Forebyggelsesudvalget` → `Sundheds- og Forebyggelsesudvalget`).
 
 Not committees: a bare `udvalget`/`Udvalget`, administrations
 (`Forvaltningen`, `Jobcentret`), staff committees (MED), compounds that only
@@ -28,6 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from referat.annotate.context import DocumentContext
+from referat.annotate.orthography import modern_spelling
 from referat.annotate.scan import literal_hits, whole_words
 from referat.annotate.spans import make_span, squash, without_overlaps
 from referat.model import Span
@@ -58,10 +61,11 @@ _COORDINATION = re.compile(
 )
 _HEAD_WORD = re.compile(_W + r"*udvalg(?:et|ets|s)?")
 # Literals that every committee name holds: found first, then the word around them.
-_TRIGGERS = ("udvalg", "råd", "Råd", "bestyrelse", "repræsentation", "agistrat", "ystyre")
+_TRIGGERS = ("udvalg", "råd", "Råd", "raad", "Raad", "bestyrelse", "repræsentation", "agistrat", "ystyre")
 # How a committee word may end after its trigger: checked before the word is looked at.
 _ENDINGS = {t: re.compile(re.escape(t) + e + r"(?![\wæøå-])") for t, e in (
     ("udvalg", r"(?:ets|et|s)?"), ("råd", r"(?:ets|et|s)?"), ("Råd", r"(?:ets|et|s)?"),
+    ("raad", r"(?:ets|et|s)?"), ("Raad", r"(?:ets|et|s)?"),
     ("bestyrelse", r"(?:ns|n)?"), ("repræsentation", r"(?:ens|en)?"), ("agistrat", r"(?:ens|en)"),
     ("ystyre", r"(?:ts|t)"))}
 _TOWN_COUNCIL = ("Byråd", "Byråds")
@@ -109,6 +113,10 @@ def _tables() -> _Tables:
 def base_name(printed: str) -> str:
     """`Byrådets` → `Byrådet`; `Sundhedsog Forebyggelsesudvalget` → `Sundheds- og ...`."""
     name = squash(printed)
+    if "aa" in name or "Aa" in name:  # old spelling; "Aabenraa Byraad": the town keeps its own
+        words = name.split(" ")
+        town = 1 if len(words) == 2 and modern_spelling(words[1]).startswith(_TOWN_COUNCIL) else 0
+        name = " ".join(words[:town] + [modern_spelling(w) for w in words[town:]])
     name = re.sub(r"(?<=\w)-,?(?=og\b)", lambda m: m.group() + " ", name)  # Arbejdsmarkeds-og
     name = re.sub(r"^([A-ZÆØÅ]" + _L + r"+[se])og ", r"\1- og ", name)  # hyphen lost at a line break
     last = name.rsplit(" ", 1)[-1]
@@ -152,6 +160,7 @@ def _committee_at(text: str, start: int, end: int, t: _Tables) -> int | None:
             return coordination.start()
         if word[0].isupper():
             return start
+    word = modern_spelling(word)  # "Byraadet" is looked up as "Byrådet"
     for before, _ in t.named.get(word, ()):
         if not before:
             return start

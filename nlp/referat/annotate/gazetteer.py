@@ -33,6 +33,7 @@ class Gazetteer:
     stop_words: frozenset[str]  # Danish function words (spaCy's list)
     party_codes: dict[str, str]  # "SF" -> "F", "V" -> "V"
     party_names: dict[str, str]  # "O" -> "Dansk Folkeparti"
+    party_by_name: dict[str, str]  # "Dansk Folkeparti" -> "O", "Siumut" -> "Siumut"
 
 
 def read_list(name: str) -> list[str]:
@@ -59,4 +60,5 @@ def load_gazetteer() -> Gazetteer:
         stop_words=frozenset(STOP_WORDS),
         party_codes=codes,
         party_names={p.letter: p.names[0] for p in parties if p.names},
+        party_by_name={name: p.letter for p in parties for name in p.names},
     )

@@ -62,7 +62,15 @@ _ATTENDANCE_CUES = ("mødedeltagere", "deltagere", "tilstede", "til stede", "fra
                     "deltog ikke", "deltog")
 # "(V)", and "(UP-1)" where a local list numbers its candidates
 _PAREN_CODE = re.compile(rf"\((?P<code>[{_UP}]{{1,3}})(?:-\d)?\)")
-_PAREN_AFTER = re.compile(rf"{_SP}*\((?P<code>[{_UP}]{{1,3}})(?:-\d)?\)")
+_PAREN_AFTER = re.compile(rf"{_SP}*,?{_SP}*\((?P<code>[{_UP}]{{1,3}})(?:-\d)?\)")
+# "(A+V+C)", "(A, V, C, R, O)": several parties in one bracket
+_PAREN_GROUP = re.compile(rf"\((?P<codes>[{_UP}]{{1,3}}(?:{_SP}*[+,/]{_SP}*[{_UP}]{{1,3}})+)\)")
+_GROUP_CODE = re.compile(rf"[{_UP}]{{1,3}}")
+# "(Siumut)", "(Inuit Ataqatigiit)", "(Venstre)": a party's name in brackets
+_PAREN_NAME = re.compile(rf"\((?P<name>[{_UP}][{_LOW}ðþ]+(?:{_SP}[{_UP}][{_LOW}ðþ]+){{0,2}})\)")
+_PAREN_NAME_AFTER = re.compile(rf"{_SP}*,?{_SP}*{_PAREN_NAME.pattern}")
+# a table flattened to text: "Lars Thomsen<TAB>A<TAB>Formand" (or columns of spaces)
+_CELL_CODE_AFTER = re.compile(rf"(?:\t|{_SP}{{2,}})(?P<code>[{_UP}]{{1,3}})(?=[ \t\u00a0]*(?:\t|  |\n|$))")
 _COORDINATOR = rf"(?:{_SP}*,{_SP}*|{_SP}+(?:og|OG|samt|SAMT|eller){_SP}+|{_SP}*\+{_SP}*)"
 _COORDINATED_BEFORE = re.compile(rf"\([{_UP}]{{1,3}}\){_COORDINATOR}$")
 _COORDINATED_AFTER = re.compile(rf"{_COORDINATOR}\([{_UP}]{{1,3}}\)")
@@ -154,6 +162,84 @@ def plausible_name(text: str) -> bool:
     return True
 
 
+_CELL_BREAK = re.compile(r"\t|\n|[ \u00a0]{2,}")
+_EDGE_WORD = re.compile(r"\S+")
+
+
+def _no_name_part(word: str) -> bool:
+    """A word the gazetteer knows is no part of a name: a title, a status cell, a function word."""
+    g = load_gazetteer()
+    bare = word.strip(".,:;!?()[]\"'”“»«")
+    if not bare or bare in g.first_names or bare in g.surnames:
+        return False
+    w = bare.lower()
+    return bool(w in g.not_names or w in g.stop_words or w.endswith(g.not_name_suffixes)
+                or _word_kind(bare) & _CUE)
+
+
+def name_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """A model's PERSON span cut to the name: never across a table's cells or lines
+    ("Rikke Jørgensen<TAB>Åben"), without titles and status words at its edges
+    ("Borgmester Anne Holm", "Rikke Jørgensen Åben", "... Lukket"), without a
+    trailing comma. (end <= start when nothing of a name is left.)"""
+    cell = _CELL_BREAK.search(text, start, end)
+    if cell:
+        end = cell.start()
+    words = [(m.start(), m.end()) for m in _EDGE_WORD.finditer(text, start, end)]
+    while words and _no_name_part(text[words[0][0]:words[0][1]]):
+        words.pop(0)
+    while words and _no_name_part(text[words[-1][0]:words[-1][1]]):
+        words.pop()
+    if not words:
+        return start, start
+    start, end = words[0][0], words[-1][1]
+    while end > start and text[end - 1] in ",;:":
+        end -= 1
+    return start, end
+
+
+def known_name(word: str) -> bool:
+    """Does the gazetteer know the word as a first name or surname (in any case)?"""
+    g = load_gazetteer()
+    return word.capitalize() in g.first_names or word.capitalize() in g.surnames
+
+
+def model_name_ok(text: str) -> bool:
+    """May a statistical model's PERSON span stand? A check against the tagger's
+    typical slips on minutes, not a second tagger:
+
+    - every word has letters; no word the gazetteer knows is no name part
+      ("Ressourceafdeling", "Kommune", a title);
+    - a lower-case word is a known first name or surname ("ida jensen") or a
+      particle ("van", "de"), never a common word ("parallelsamfund");
+    - no upper-case word of three letters or more (an acronym: "UUC Maglemosen"),
+      no word cut at a hyphen ("Social-");
+    - one word alone does not end in a dictionary word ("Stokholtbuen");
+    - not every word is a Danish dictionary word or a compound of them ("Heraf",
+      "Anlægsbevilling", "Centerledelsen", "Mødedato") unless the gazetteer
+      knows one of them as a name ("Jens Skov").
+    """
+    from referat.annotate.lemmas import ends_in_word, is_compound, is_danish_word
+
+    g = load_gazetteer()
+    words = [w.strip(".,:;!?()[]\"'”“»«") for w in text.split()]
+    if not words or not all(any(c.isalpha() for c in w) for w in words):
+        return False
+    if len(words) == 1 and not known_name(words[0]) and ends_in_word(words[0]):
+        return False
+    vouched = False
+    for word in words:
+        if len(word) >= 3 and word.isupper():  # an acronym, even one that spells a name ("LIS")
+            return False
+        if known_name(word):
+            vouched = True
+        elif word in _PARTICLES:
+            continue
+        elif word[0].islower() or _no_name_part(word) or word.endswith("-"):
+            return False
+    return vouched or not all(is_danish_word(w) or is_compound(w) for w in words)
+
+
 def _tokens(text: str, start: int, end: int) -> list[_Token]:
     out = []
     prev = start
@@ -209,9 +295,12 @@ class _PersonFinder:
                                                           in _ATTENDANCE_CUES)
 
     def party_after(self, offset: int) -> bool:
-        """A known party code in brackets follows ("(V)"; not "(BPA)", an abbreviation)."""
+        """A known party follows: "(V)", ", (V)", "(Siumut)" (not "(BPA)", an abbreviation)."""
         m = _PAREN_AFTER.match(self.text, offset)
-        return bool(m) and m.group("code") in self.g.party_codes
+        if m:
+            return m.group("code") in self.g.party_codes
+        m = _PAREN_NAME_AFTER.match(self.text, offset)
+        return bool(m) and m.group("name") in self.g.party_by_name
 
     def runs(self) -> list[tuple[int, int]]:
         """Names in the runs of capitalised words."""
@@ -341,23 +430,46 @@ def find_persons(text: str, context: DocumentContext | None = None) -> list[Span
     extra = finder.list_members([(p.start, p.end) for p in persons])
     persons = without_overlaps(persons + [make_span(text, "PERSON", s, e, None, SOURCE) for s, e in extra])
     parties = find_parties(text, context, persons)
-    letter_after = {p.norm["after"]: p.norm["letter"] for p in parties if p.norm.get("after") is not None}
+    party_after = {p.norm["after"]: as_printed(p) for p in parties if p.norm.get("after") is not None}
     for person in persons:
-        person.norm = {"name": squash(person.text), "party": letter_after.get(person.end)}
+        person.norm = {"name": squash(person.text), "party": party_after.get(person.end)}
     for party in parties:
         party.norm.pop("after", None)
     return without_overlaps(persons + parties)
 
 
+def as_printed(party: Span) -> str:
+    """A member's party as the minutes print it: the code ("SF", "UP"), or the letter of a name."""
+    return party.text if party.text.isupper() else party.norm["letter"]
+
+
+def _person_end_before(text: str, start: int) -> int:
+    """Where a name before `start` would end: spaces and one comma ("Name, (A)") skipped."""
+    end = start
+    while end > max(0, start - 60) and text[end - 1] in " \u00a0":
+        end -= 1
+    if end and text[end - 1] == ",":
+        end -= 1
+        while end > max(0, start - 60) and text[end - 1] in " \u00a0":
+            end -= 1
+    return end
+
+
 def find_parties(text: str, context: DocumentContext, persons: list[Span]) -> list[Span]:
-    """Party codes in brackets and bare; `norm["after"]` marks the person a code follows."""
+    """Party codes in brackets and bare; `norm["after"]` marks the person a code follows.
+
+    Printed forms: "Name (A)", "Name, (A)", "Name (UP)" (a local list),
+    "(A+V+C)" and "(A, V, C, R, O)" (one PARTY each; a member followed by
+    several keeps no single party), "Name (Siumut)" (a party's name), and a
+    flattened table's party column ("Name<TAB>A<TAB>Formand").
+    """
     g = load_gazetteer()
     person_ends = {p.end for p in persons}
     spans: list[Span] = []
     for m in _PAREN_CODE.finditer(text):
         code, start, end = m.group("code"), m.start(), m.end()
         before = text[max(0, start - 60):start]
-        person_end = start - (len(before) - len(before.rstrip(" \u00a0")))
+        person_end = _person_end_before(text, start)
         after_person = person_end in person_ends
         if _is_item_type_suffix(text, code, end, context, after_person):
             continue
@@ -373,6 +485,19 @@ def find_parties(text: str, context: DocumentContext, persons: list[Span]) -> li
         if ok:
             spans.append(_party(text, m.start("code"), m.end("code"), g,
                                 after=person_end if after_person else None))
+    for m in _PAREN_GROUP.finditer(text):
+        codes = list(_GROUP_CODE.finditer(text, m.start("codes"), m.end("codes")))
+        if all(c.group() in g.party_codes for c in codes):
+            spans.extend(_party(text, c.start(), c.end(), g) for c in codes)
+    for m in _PAREN_NAME.finditer(text):
+        if m.group("name") in g.party_by_name:
+            person_end = _person_end_before(text, m.start())
+            spans.append(_party(text, m.start("name"), m.end("name"), g,
+                                after=person_end if person_end in person_ends else None))
+    for end in sorted(person_ends):
+        m = _CELL_CODE_AFTER.match(text, end)
+        if m and m.group("code") in g.party_codes:
+            spans.append(_party(text, m.start("code"), m.end("code"), g, after=end))
     codes = [m for m in _BARE_CODE.finditer(text)
              if not (m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] in "(/-"))]
     spans.extend(_bare_codes(text, g, codes))
@@ -380,10 +505,26 @@ def find_parties(text: str, context: DocumentContext, persons: list[Span]) -> li
 
 
 def _party(text: str, start: int, end: int, g: Gazetteer, after: int | None = None) -> Span:
-    code = text[start:end]
-    letter = g.party_codes.get(code, code)
+    printed = text[start:end]
+    letter = g.party_codes.get(printed) or g.party_by_name.get(printed, printed)
     return make_span(text, "PARTY", start, end,
                      {"letter": letter, "name": g.party_names.get(letter), "after": after}, PARTY_SOURCE)
+
+
+def member_party(text: str, end: int) -> Span | None:
+    """The PARTY printed right after a name ending at `end`, if any: "(A)", ", (UP)",
+    "(Siumut)", or a flattened table's next cell ("<TAB>A<TAB>")."""
+    g = load_gazetteer()
+    party = None
+    if m := _PAREN_AFTER.match(text, end):
+        party = _party(text, m.start("code"), m.end("code"), g)
+    elif (m := _PAREN_NAME_AFTER.match(text, end)) and m.group("name") in g.party_by_name:
+        party = _party(text, m.start("name"), m.end("name"), g)
+    elif (m := _CELL_CODE_AFTER.match(text, end)) and m.group("code") in g.party_codes:
+        party = _party(text, m.start("code"), m.end("code"), g)
+    if party is not None:
+        party.norm.pop("after", None)
+    return party
 
 
 def _bare_codes(text: str, g: Gazetteer, codes: list[re.Match]) -> list[Span]:

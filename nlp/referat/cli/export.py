@@ -1,10 +1,9 @@
-"""`referat export | import | review | index | search`: referat's JSONL out to the
-tools people annotate, train, review and search with, and corrections back in."""
+"""`referat export | import | review`: referat's JSONL out to the tools people
+annotate, train and review with, and corrections back in (the archive's
+`index` and `search` are in `cli/archive.py`)."""
 
 from __future__ import annotations
 
-import json
-from collections import Counter
 from enum import Enum
 from pathlib import Path
 
@@ -15,12 +14,10 @@ from referat.cli.progress import progress, track
 from referat.cli.terminal import SOME_FAILED, fail, shown
 from referat.errors import ReferatError
 from referat.export import EXPORTERS, IMPORTERS
-from referat.model import ITEM_TYPES
 from referat.outputs import check_target
 
 ExportFormat = Enum("ExportFormat", {name: name for name in EXPORTERS}, type=str)
 ImportFormat = Enum("ImportFormat", {name: name for name in IMPORTERS}, type=str)
-ItemType = Enum("ItemType", {name: name for name in ITEM_TYPES}, type=str)
 
 _RECORDS = typer.Argument(..., metavar="IN.jsonl", show_default=False,
                           help="Records from `referat process` (error records are skipped).")
@@ -28,10 +25,6 @@ _FORCE = typer.Option(False, "--force", help="Replace outputs that exist.")
 _EPILOG = ("Exit status: 0 done, 1 done but some records could not be read (each is reported), "
            "2 nothing done: bad options, a missing or unreadable input, or an output that exists "
            "(use --force).")
-
-
-def _fail(err: ReferatError | OSError) -> None:
-    fail(err)
 
 
 def _note_skipped(skipped: list[str]) -> None:
@@ -191,81 +184,3 @@ def review(
          f"{summary.entities} entities -> {shown(str(output))}")
     raise typer.Exit(SOME_FAILED if summary.failed else 0)
 
-
-@app.command()
-def index(
-    records: Path = _RECORDS,
-    db: Path = typer.Option(..., "--db", metavar="archive.sqlite", show_default=False,
-                            help="The archive; created if missing. A document already in it is replaced."),
-) -> None:
-    """Add records to a searchable SQLite archive (full-text search over items).
-
-    Example: referat index minutes.jsonl --db archive.sqlite
-    """
-    from referat.archive import Archive, index_records
-
-    try:
-        summary = index_records(records, db)
-        with Archive(db, readonly=True) as archive:
-            counts = archive.counts()
-    except (ReferatError, OSError) as err:
-        _fail(err)
-    _note_skipped(summary.skipped)
-    typer.echo(f"referat: {summary.added} documents added, {summary.replaced} replaced; the archive holds "
-               f"{counts['documents']} documents, {counts['items']} items, {counts['entities']} entities",
-               err=True)
-
-
-@app.command()
-def search(
-    query: str = typer.Argument("", metavar="[QUERY]",
-                                help='Words that must all occur in an item ("..." for a phrase, word* '
-                                     "for a prefix); empty or * to filter only."),
-    db: Path = typer.Option(..., "--db", metavar="archive.sqlite", show_default=False, help="The archive."),
-    item_type: ItemType = typer.Option(None, "--type", show_default=False, help="Item type."),
-    label: str = typer.Option(None, "--label", show_default=False,
-                              help="Items with a mention of this label (LAW, AMOUNT, PERSON, ...)."),
-    act: str = typer.Option(None, "--act", show_default=False,
-                            help="Items citing this act, by canonical name (aktivloven, serviceloven)."),
-    section: str = typer.Option(None, "--section", show_default=False,
-                                help="... and this section: 13 takes in § 13 and § 13 a-z; '13 d' only § 13 d."),
-    date_from: str = typer.Option(None, "--from", metavar="DATE", show_default=False,
-                                  help="Meetings on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD)."),
-    date_to: str = typer.Option(None, "--to", metavar="DATE", show_default=False,
-                                help="Meetings on or before DATE (--to 2019 takes in all of 2019)."),
-    body: str = typer.Option(None, "--body", show_default=False,
-                             help="Part of the name of the body that met (Byrådet, Økonomiudvalget)."),
-    min_amount: float = typer.Option(None, "--min-amount", metavar="KR", show_default=False,
-                                     help="Items with an amount of at least KR kroner (10e6 for 10 mio.)."),
-    limit: int = typer.Option(50, "--limit", min=1, help="At most this many items."),
-    as_json: bool = typer.Option(False, "--json", help="One JSON object per item instead of text."),
-) -> None:
-    """Search the archive: items matching every condition given.
-
-    Example: referat search --db archive.sqlite --type beslutning --act aktivloven --section 13 --from 2019
-    """
-    from referat.archive import Archive
-
-    try:
-        with Archive(db, readonly=True) as archive:
-            hits = archive.search(None if query.strip() == "*" else query,
-                                  type=item_type.value if item_type else None, label=label, act=act,
-                                  section=section, date_from=date_from, date_to=date_to, body=body,
-                                  min_amount=min_amount, limit=limit)
-    except (ReferatError, OSError) as err:
-        _fail(err)
-    for hit in hits:
-        if as_json:
-            typer.echo(json.dumps(hit.to_dict(), ensure_ascii=False))
-            continue
-        page = f", page {hit.page}" if hit.page else ""
-        typer.echo(f"{hit.date or '????-??-??'}  {hit.body or '?'}  punkt {hit.number}  "
-                   f"[{hit.type or 'no type'}]  {hit.title}")
-        typer.echo(f"    {hit.source}{page}")
-        mentions = Counter((m["label"], m["text"]) for m in hit.entities)
-        for (label, text), times in mentions.items():
-            typer.echo(f"    {label}: {text}" + (f" ({times}×)" if times > 1 else ""))
-        if hit.snippet:
-            typer.echo(f"    {' '.join(hit.snippet.split())}")
-    more = " (more with --limit)" if len(hits) == limit else ""
-    typer.echo(f"referat: {len(hits)} item{'' if len(hits) == 1 else 's'}{more}", err=True)

@@ -31,6 +31,12 @@ class Engine(str, Enum):
     dask = "dask"
 
 
+class Ocr(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
 @app.command(epilog="Exit status: 0 all files processed, 1 some files failed "
                     "(each has an error record in the output), 2 usage error.")
 def process(
@@ -50,7 +56,8 @@ def process(
         help="Continue an interrupted or earlier run into the same OUT.jsonl: keep what was done, "
              "redo what failed or was cut off."),
     ner: str = typer.Option(_DEFAULTS.ner, "--ner", metavar="NAME",
-                            help="Entity tagger: rules, model, dacy, or a spaCy pipeline path."),
+                            help="Entity tagger: model (rules + the Danish NER model), rules, dacy, "
+                                 "or a spaCy pipeline path."),
     classifier: str = typer.Option(_DEFAULTS.classifier, "--classifier", metavar="NAME",
                                    help="Item-type classifier: default, rules, or a model directory."),
     max_mb: float = typer.Option(_DEFAULTS.max_bytes / _MB, "--max-mb", min=0.001, metavar="MIB",
@@ -59,6 +66,10 @@ def process(
                                   help="Skip (and report) documents with more pages."),
     timeout: float = typer.Option(_DEFAULTS.timeout_s, "--timeout", min=0, metavar="SECONDS",
                                   help="Seconds one document may take (0: no limit)."),
+    ocr: Ocr = typer.Option(
+        Ocr(_DEFAULTS.ocr), "--ocr",
+        help="OCR scanned pages with Tesseract's Danish model: auto (pages without a usable text "
+             "layer), always (every page of a PDF or scan), never."),
     engine: Engine = typer.Option(Engine.local, "--engine",
                                   help="local: processes on this machine; dask: a Dask cluster."),
     scheduler: str = typer.Option(None, "--scheduler", metavar="ADDRESS", show_default=False,
@@ -73,7 +84,7 @@ def process(
     Example: referat process minutes/ -o minutes.jsonl --workers 4
     """
     options = Options(ner=ner, classifier=classifier, max_bytes=int(max_mb * _MB),
-                      max_pages=max_pages, timeout_s=timeout)
+                      max_pages=max_pages, timeout_s=timeout, ocr=ocr.value)
     bar = None
 
     def report(outcome: Outcome) -> None:

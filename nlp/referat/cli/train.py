@@ -86,3 +86,53 @@ def train_types(
                f"of {report.stats['items']} in {report.stats['documents']} documents; "
                f"{report.stats['unlabelled']} unlabelled, {report.stats['excluded']} excluded")
     typer.echo(f"reading {report.read_seconds:.1f} s, fitting {report.fit_seconds:.1f} s -> {report.out}")
+
+
+@train_app.command("ner", epilog="Exit status: 0 trained and saved, 2 bad input or options.")
+def train_ner(
+    data: list[Path] = typer.Option(
+        ..., "--data", metavar="DIR|FILE", exists=True, show_default=False,
+        help="A DaN+ folder (da_news_train.tsv, da_news_dev.tsv, web dev splits), referat JSONL "
+             "records with entity spans (`referat import` output, corrected `referat process` "
+             "output), or a folder of such records. Give it several times to combine them."),
+    out: Path = typer.Option(..., "--out", "-o", metavar="DIR",
+                             help="Model directory to write (use it with --ner DIR)."),
+    seeds: list[int] = typer.Option([0], "--seed",
+                                    help="Random seed; give several to train one model per seed, one "
+                                         "after another, and keep the best on the dev data."),
+    max_epochs: int = typer.Option(None, "--max-epochs", min=1, show_default=False,
+                                   help="Passes over the training data (default from configs/ner.cfg)."),
+    config: Path = typer.Option(None, "--config", exists=True, dir_okay=False, show_default=False,
+                                help="A spaCy training config instead of configs/ner.cfg."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing model directory."),
+) -> None:
+    """Train the Danish NER model (PERSON, ORG, LOC, MISC) with spaCy's training loop.
+
+    Example: referat train ner --data ../shared/corpora/ner --data corrected.jsonl -o models/mine
+    """
+    import logging
+
+    from referat.annotate.ner import train as run_training
+    from referat.cli.terminal import shown
+
+    logging.getLogger("spacy").setLevel(logging.WARNING)
+    command = " ".join(["referat train ner", *(f"--data {shown(d)}" for d in data), f"-o {shown(out)}",
+                        *(f"--seed {s}" for s in seeds),
+                        *([f"--max-epochs {max_epochs}"] if max_epochs else []),
+                        *([f"--config {shown(config)}"] if config else [])])
+    try:
+        report = run_training(list(data), out, seeds, force=force, config=config,
+                              max_epochs=max_epochs, command=command)
+    except ReferatError as err:
+        typer.echo(f"referat train ner: {err}", err=True)
+        raise typer.Exit(2) from None
+    for warning in report.warnings:
+        typer.echo(f"referat train ner: WARNING: {warning}", err=True)
+    counts = ", ".join(f"{k} {v}" for k, v in report.span_counts.items())
+    typer.echo(f"trained on {counts} spans; seeds: " + ", ".join(
+        f"{r.seed} (PERSON F1 {r.selection:.3f}, {r.seconds / 60:.1f} min)" for r in report.runs))
+    for split, scores in report.chosen.scores.items():
+        person = scores["referat"]["PERSON"]
+        typer.echo(f"  {split}: PERSON P {person['p']:.3f} R {person['r']:.3f} F1 {person['f']:.3f} "
+                   "(rules + model)")
+    typer.echo(f"seed {report.chosen.seed} -> {shown(report.out)} (model card: README.md)")

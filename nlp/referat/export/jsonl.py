@@ -5,7 +5,8 @@ Item records (`schema/item.schema.json`) carry the item's fields, its text
 slice and its document's `doc_id`, `source`, `sha256` and `meeting`; the
 offsets of its sections and entities are relative to that slice, so a record
 stands on its own. A document that failed gives one error record in either
-unit, so that nothing is silently dropped.
+unit, and a readable document without items (a letter, `Meeting.kind`
+"andet") one record with its text and entities, so that nothing is dropped.
 
 Every record of a document starts with the same bytes (`record_prefix`), which
 lets `referat.batch` check a manifest against the output without parsing it.
@@ -32,9 +33,11 @@ def document_record(doc: Document) -> dict[str, Any]:
 
 
 def item_records(doc: Document) -> list[dict[str, Any]]:
-    """One record per item; a failed document gives its error record instead."""
+    """One record per item; a failed document, or one without items, gives one record instead."""
     if not doc.ok:
         return [_error_item_record(doc)]
+    if not doc.items:
+        return [_itemless_record(doc)]
     return [_item_record(doc, item) for item in doc.items]
 
 
@@ -64,6 +67,12 @@ def _error_item_record(doc: Document) -> dict[str, Any]:
     return {**_document_keys(doc), "meeting": doc.meeting.to_dict(), "status": "error",
             "errors": [p.to_dict() for p in doc.errors],
             "warnings": [p.to_dict() for p in doc.warnings]}
+
+
+def _itemless_record(doc: Document) -> dict[str, Any]:
+    return {**_document_keys(doc), "meeting": doc.meeting.to_dict(), "status": "ok", "errors": [],
+            "warnings": [p.to_dict() for p in doc.warnings], "entities": [e.to_dict() for e in doc.entities],
+            "text": doc.text}
 
 
 def dumps(record: dict[str, Any]) -> str:

@@ -113,7 +113,7 @@ def decision_of(item: Item) -> dict[str, Any] | None:
 def printed_page(doc: Document, offset: int) -> int | None:
     """The page a reader would turn to: for paged inputs (a PDF, or more than one
     page) the page holding `offset`; None for a text that is one long page."""
-    if doc.format != "pdf" and len(doc.pages) < 2:
+    if doc.format != "pdf" and len(doc.pages) < 2 and not any(p.ocr for p in doc.pages):
         return None
     return doc.page_of(offset)
 

@@ -55,8 +55,10 @@ _ZIP_KINDS = (
     ("xl/workbook.xml", "an Excel workbook (.xlsx)"),
     ("ppt/presentation.xml", "a PowerPoint presentation (.pptx)"),
 )
+_SCANS = {"a PNG image": "png", "a JPEG image": "jpeg", "a TIFF image": "tiff"}
+"""Images that are read as scans (OCR), by what `_SIGNATURES` calls them."""
 UNSUPPORTED_EXTENSIONS = frozenset(
-    ".xlsx .xls .xlsm .ods .pptx .ppt .odp .odt .doc .rtf .png .jpg .jpeg .gif .tif .tiff .bmp "
+    ".xlsx .xls .xlsm .ods .pptx .ppt .odp .odt .doc .rtf .gif .bmp "
     ".webp .zip .gz .7z .rar .tar .mp3 .mp4 .wav .msg .eml .exe .dll".split())
 HTML_EXTENSIONS = frozenset((".html", ".htm", ".xhtml"))
 TEXT_EXTENSIONS = HTML_EXTENSIONS | {".txt", ".text", ".md", ".csv", ".json", ""}
@@ -122,7 +124,7 @@ def _zip_kind(data: bytes) -> str:
 
 
 def sniff(data: bytes, suffix: str, *, path: str | None = None) -> str:
-    """The format of `data`: "pdf", "docx", "html", "portal_json" or "txt".
+    """The format of `data`: "pdf", "docx", "html", "portal_json", "txt", or a scan ("tiff", "png", "jpeg").
 
     Raises InputError for what referat cannot read, naming what the file is:
     `corrupt` where the name promises a PDF or Word file the content is not,
@@ -134,6 +136,8 @@ def sniff(data: bytes, suffix: str, *, path: str | None = None) -> str:
     what = _zip_kind(data) if data.startswith(b"PK\x03\x04") else _signature(data)
     if what == "docx":
         return "docx"
+    if what in _SCANS and suffix not in (".pdf", ".docx") and (suffix == "" or suffix not in TEXT_EXTENSIONS):
+        return _SCANS[what]
     if what is not None:
         _refuse(what, suffix, path)
     if suffix in (".pdf", ".docx"):
@@ -142,7 +146,7 @@ def sniff(data: bytes, suffix: str, *, path: str | None = None) -> str:
                          code="corrupt")
     if suffix in UNSUPPORTED_EXTENSIONS:
         raise UnsupportedFormat(f"unsupported file type {suffix!r} (referat reads .pdf, .html, "
-                                ".txt, .docx and portal .json)", path=path)
+                                ".txt, .docx, portal .json and scans as .tif, .png, .jpg)", path=path)
     text, _ = decode_text(data, path=path)
     head = text.lstrip("\ufeff")[:4096]
     if head.lstrip().startswith(("{", "[")) and suffix not in HTML_EXTENSIONS:

@@ -5,8 +5,9 @@
 
 Layout detection (`detect`) scores every layout family of configs/layouts/
 and keeps the best chain of item headings; `items` cuts the items and their
-sections (configs/sections.toml); `meeting` reads the head. See ANNOTATION.md
-§1 and §4 for what an item and the metadata are.
+sections (configs/sections.toml); `meeting` reads the head; `kind` says
+whether it is minutes, an agenda or something else (which gets no items).
+See ANNOTATION.md §1 and §4 for what an item and the metadata are.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field, fields
 
-from referat.model import Item, Meeting, Page, Problem, Structure
+from referat.model import Item, KindEvidence, Meeting, Page, Problem, Structure
 from referat.segment.detect import Chain, best_layout
 from referat.segment.items import build_items, items_from_hints
+from referat.segment.kind import Kind, document_kind
 from referat.segment.lines import Lines
-from referat.segment.meeting import body_of_decisions, read_meeting
+from referat.segment.meeting import body_of_decisions, head_lines, label_field, read_meeting
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +39,18 @@ class Segmentation:
 
 
 def segment(text: str, pages: list[Page] | None = None, structure: Structure | None = None) -> Segmentation:
-    """Meeting metadata and items of a normalised text (offsets index `text`)."""
+    """Meeting metadata and items of a normalised text (offsets index `text`).
+
+    Every readable text gives a segmentation: where no items are found, or the
+    document is no minutes nor agenda (`Meeting.kind` "andet"), `warnings`
+    say why, and headings that were not kept are named there.
+    """
     lines = Lines(text, (page.start for page in pages or ()))
     warnings: list[Problem] = []
+    chain = None
     if structure is not None and structure.items:
-        first = min(hint.start for hint in structure.items)
-        meeting = _merge(structure.meeting, read_meeting(lines, lines.line_at(first)))
+        stop = lines.line_at(min(hint.start for hint in structure.items))
+        meeting = _merge(structure.meeting, read_meeting(lines, stop))
         items = items_from_hints(lines, structure.items, meeting)
         layout = STRUCTURE_LAYOUT
     else:
@@ -53,12 +61,49 @@ def segment(text: str, pages: list[Page] | None = None, structure: Structure | N
             meeting = _merge(structure.meeting, meeting)
         items = build_items(lines, chain.candidates, chain.family.shapes, meeting)
         layout = chain.family.name if items else NO_LAYOUT
-        warnings.extend(_chain_warnings(chain, items))
-    if meeting.kind is None and any(item.section("beslutning") for item in items):
-        meeting.kind = "referat"
+    kind = document_kind(lines, head_lines(lines, stop), items, meeting.kind, label_field)
+    if kind.kind == "andet" and items:
+        warnings.extend(_dropped(lines, items, kind.evidence[0]))
+        items, layout = [], NO_LAYOUT
+        meeting = read_meeting(lines, len(lines))
+    meeting.kind, meeting.kind_evidence = kind.kind, kind.evidence
     if meeting.body is None:
         meeting.body = body_of_decisions(items)
+    if not items:
+        warnings.append(Problem("no_items", _why_no_items(kind, chain), "segment"))
+    elif chain is not None:
+        warnings.extend(_chain_warnings(chain, items))
     return Segmentation(meeting, items, layout, warnings)
+
+
+_CUE_NAMES = {"email_header": "an e-mail header", "salutation": "a letter's salutation",
+              "closing": "a letter's closing", "document_type": "a title naming another kind of document",
+              "no_items": "no title naming minutes or an agenda"}
+
+
+def _is_what(evidence: KindEvidence) -> str:
+    """"not minutes or an agenda (an e-mail header: 'Fra: ...')": the reason a document is "andet"."""
+    shown = " ".join(evidence.text.split())
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    cue = _CUE_NAMES.get(evidence.cue, evidence.cue)
+    return f"not minutes or an agenda ({cue}: {shown!r})" if evidence.start is not None else f"not minutes or an agenda ({cue})"
+
+
+def _dropped(lines: Lines, items: list[Item], evidence: KindEvidence) -> list[Problem]:
+    """One warning per item heading dropped because the document is no minutes."""
+    why = _is_what(evidence)
+    return [Problem("item_dropped", f"item {item.number}{item.label or ''} {item.title!r} on line "
+                    f"{lines.line_at(item.start) + 1} dropped: the document is {why}", "segment")
+            for item in items]
+
+
+def _why_no_items(kind: Kind, chain: Chain | None) -> str:
+    if kind.kind == "andet" and kind.evidence[0].cue != "no_items":
+        return f"no items: the document is {_is_what(kind.evidence[0])}"
+    if chain is None or not chain.considered:
+        return "no items: no line has the shape of a numbered item heading"
+    return (f"no items: {chain.considered} lines look like numbered item headings, but no numbered "
+            f"sequence of them holds up as the agenda")
 
 
 def _merge(stated: Meeting, read: Meeting) -> Meeting:

@@ -183,7 +183,6 @@ class MeetingVocabulary:
     body_leading: frozenset[str]
     body_joiners: frozenset[str]
     body_stop: frozenset[str]
-    kind_words: dict[str, str]  # folded word -> "referat" / "dagsorden"
     municipality_suffix: re.Pattern[str]  # "Kommune" as a word; group `suffix`
     municipality_name: re.Pattern[str]  # the name just before it (search in the text before)
     municipality_fallback: re.Pattern[str]  # "<Name> Rådhus" in the head; group `name`
@@ -209,7 +208,6 @@ def meeting() -> MeetingVocabulary:
         body_leading=frozenset(body["leading"]),
         body_joiners=frozenset(body["leading_joiners"]),
         body_stop=frozenset(body["stop"]),
-        kind_words={w: kind for kind in ("referat", "dagsorden") for w in data["kind"][kind]},
         municipality_suffix=re.compile(rf"(?<=\s)(?P<suffix>{suffixes})s?\b"),
         municipality_fallback=re.compile(
             rf"(?<![\w-])(?P<name>[A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?)\s"
@@ -217,4 +215,36 @@ def meeting() -> MeetingVocabulary:
         ),
         municipality_name=re.compile(r"(?<![\w-])(?P<name>[A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?)\s$"),
         not_municipality=frozenset(data["municipality"]["not_names"]),
+    )
+
+
+@dataclass(frozen=True)
+class KindVocabulary:
+    """Cues for what a document is: minutes, an agenda, or something else (configs/meeting.toml [kind])."""
+
+    words: dict[str, str]  # folded title word -> "referat" / "dagsorden"
+    not_after: frozenset[str]  # a title word after one of these names something else ("af dagsorden")
+    top_lines: int
+    bottom_lines: int
+    email_label: re.Pattern[str]  # "Fra: ..." at line start; group `label`
+    email_senders: frozenset[str]  # folded labels one of which an e-mail header needs
+    salutation: re.Pattern[str]
+    closing: re.Pattern[str]
+    document_types: frozenset[str]  # folded first words of another kind of document's title
+
+
+@lru_cache(maxsize=None)
+def kinds() -> KindVocabulary:
+    data = load_toml("meeting.toml")["kind"]
+    andet = data["andet"]
+    return KindVocabulary(
+        words={w: kind for kind in ("referat", "dagsorden") for w in data[kind]},
+        not_after=frozenset(w.casefold() for w in data["not_after"]),
+        top_lines=int(data.get("top_lines", 8)),
+        bottom_lines=int(data.get("bottom_lines", 12)),
+        email_label=re.compile(rf"^(?P<label>(?i:{_spaced(andet['email_labels'])}))\s*:\s*\S"),
+        email_senders=frozenset(fold(w) for w in andet["email_senders"]),
+        salutation=re.compile(rf"^(?i:{_spaced(andet['salutations'])})(?![\wæøåÆØÅ])"),
+        closing=re.compile(rf"^(?i:{_spaced(andet['closings'])})(?![\wæøåÆØÅ])[\s,.!:]*(?:\S.{{0,60}})?$"),
+        document_types=frozenset(fold(w) for w in andet["document_types"]),
     )

@@ -71,6 +71,7 @@ class Chain:
     candidates: list[Candidate]
     score: float
     toc_entries: int = 0  # table-of-contents heading lines seen (dot leaders / tab page)
+    considered: int = 0  # candidate headings scored (for the best chain of all: the most any family had)
 
 
 def _title_from_next_line(lines: Lines, index: int, family: Family) -> int | None:
@@ -263,7 +264,7 @@ def best_chain(lines: Lines, family: Family, page_count: int = 0) -> Chain:
     if len(anchors) >= _MIN_ANCHORS:
         cands = _fitting(cands, anchors)
     total, chain = _chain_dp(cands, lines, family, {id(a) for a in anchors} if len(anchors) >= _MIN_ANCHORS else None)
-    return Chain(family, chain, total, toc)
+    return Chain(family, chain, total, toc, len(cands))
 
 
 def _fitting(cands: list[Candidate], anchors: list[Candidate]) -> list[Candidate]:
@@ -346,4 +347,6 @@ def best_layout(lines: Lines, page_count: int = 0) -> Chain:
     chains = [best_chain(lines, family, page_count) for family in config.families()]
     for chain in chains:
         log.debug("layout %s: %d items, score %.1f", chain.family.name, len(chain.candidates), chain.score)
-    return max(chains, key=lambda c: c.score)  # max keeps the first of equals
+    best = max(chains, key=lambda c: c.score)  # max keeps the first of equals
+    best.considered = max(c.considered for c in chains)
+    return best

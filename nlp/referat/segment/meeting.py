@@ -27,7 +27,6 @@ _PLACE_LINE = re.compile(r"^(?:i|på)\s+(?P<place>[A-ZÆØÅ0-9].*)$")
 _ENDED = re.compile(
     r"(?i:mødet)\s+(?:blev\s+)?(?i:hævet|sluttede|slut|afsluttet|afsluttedes)\s+(?i:kl)\.?\s*(?P<h>\d{1,2})[.:](?P<m>\d{2})"
 )
-_WORD = re.compile(r"[A-Za-zÆØÅæøå]+")
 _HEAD_WEIGHT = 10  # a "<Name> Kommune" in the head counts this many times
 _TAIL_CHARS = 4000  # where "Mødet hævet kl. ..." is looked for
 _NAME_CHARS = 40  # how far before "Kommune" its name may start
@@ -86,7 +85,7 @@ def _name_words(tokens: list[str], vocab: MeetingVocabulary) -> list[str]:
     return words
 
 
-def _head(lines: Lines, stop: int) -> list[int]:
+def head_lines(lines: Lines, stop: int) -> list[int]:
     """Non-blank line indices of the head: before `stop`, at most `head_lines` of them."""
     limit = config.meeting().head_lines
     head = []
@@ -107,7 +106,8 @@ def _label(text: str) -> tuple[str, str] | None:
     return vocab.field_of.get(fold(m["label"]), "other"), m["rest"].strip()
 
 
-def _field(text: str) -> str | None:
+def label_field(text: str) -> str | None:
+    """The meeting field a line's label names ("Mødedato ..." -> "date"; "other"), or None."""
     found = _label(text)
     return found[0] if found else None
 
@@ -129,11 +129,11 @@ def _names_below(lines: Lines, head: list[int], pos: int) -> list[str]:
 def read_meeting(lines: Lines, stop: int) -> Meeting:
     """Meeting metadata from the lines before line `stop` (the first item heading)."""
     meeting = Meeting()
-    head = _head(lines, stop)
+    head = head_lines(lines, stop)
     _read_labels(lines, head, meeting)
     title_lines = head[:_TITLE_LINES]
     if meeting.body is None:
-        meeting.body = next((b for i in title_lines if _field(lines[i].text) in (None, "other")
+        meeting.body = next((b for i in title_lines if label_field(lines[i].text) in (None, "other")
                              and (b := find_body(lines[i].text))), None)
     for index in head:
         text = lines[index].text
@@ -144,7 +144,6 @@ def read_meeting(lines: Lines, stop: int) -> Meeting:
             meeting.end_time = meeting.end_time or end
             if meeting.location is None:
                 meeting.location = _place_near(lines, head, index)
-    meeting.kind = _kind(lines, title_lines)
     if meeting.end_time is None:
         tail = lines.text[-_TAIL_CHARS:]
         m = _ENDED.search(tail)
@@ -201,20 +200,6 @@ def _place_near(lines: Lines, head: list[int], index: int) -> str | None:
         if m:
             return m["place"].strip(" ,.")
     return None
-
-
-def _kind(lines: Lines, title_lines: list[int]) -> str | None:
-    """"referat" where a title line says so (also "Dagsorden og referat"), else "dagsorden" where one says that."""
-    words = config.meeting().kind_words
-    seen = set()
-    for index in title_lines:
-        for word in _WORD.findall(lines[index].text):
-            kind = words.get(word.casefold())
-            if kind:
-                seen.add(kind)
-    if "referat" in seen:
-        return "referat"
-    return "dagsorden" if "dagsorden" in seen else None
 
 
 def body_of_decisions(items: list[Item]) -> str | None:

@@ -107,9 +107,10 @@
 
   function spansOf(d, item) { return item ? item.entities : DOCS[d].entities; }
 
-  // The page a reader would turn to, for paged inputs (a PDF, or more than one page).
+  // The page a reader would turn to, for paged inputs (a PDF, a scan, or more than one page).
   function pageOf(rec, offset) {
-    if (rec.format !== "pdf" && (rec.pages || []).length < 2) { return null; }
+    var pages = rec.pages || [];
+    if (rec.format !== "pdf" && pages.length < 2 && !pages.some(function (p) { return p.ocr; })) { return null; }
     var page = (rec.pages || []).filter(function (p) { return p.start <= offset && offset < p.end; })[0];
     return page ? page.number : null;
   }
@@ -117,7 +118,11 @@
   function pageLabel(rec, start, end) {
     var first = pageOf(rec, start), last = pageOf(rec, Math.max(start, end - 1));
     if (first === null) { return ""; }
-    return last === null || last === first ? "page " + first : "pages " + first + "–" + last;
+    var label = last === null || last === first ? "page " + first : "pages " + first + "–" + last;
+    var scanned = (rec.pages || []).filter(function (p) { return p.ocr && p.start < end && p.end > start; });
+    if (!scanned.length) { return label; }
+    var sure = scanned.map(function (p) { return p.ocr_confidence; }).filter(function (c) { return typeof c === "number"; });
+    return label + (sure.length ? " (OCR, " + Math.round(100 * Math.min.apply(null, sure)) + "%)" : " (OCR)");
   }
 
   function danish(value) {
@@ -383,7 +388,7 @@
     ]);
     art.appendChild(head);
     if (withWhere) {
-      art.appendChild(el("p", { cls: "where", text: [m.body, m.date, rec.source].filter(Boolean).join(" · ") }));
+      art.appendChild(el("p", { cls: "where", text: [m.body, m.date, rec.source, INDEX[d].ocr].filter(Boolean).join(" · ") }));
     }
     var reviewed = el("button", { type: "button", "aria-pressed": r.reviewed ? "true" : "false", title: "r",
                                   text: r.reviewed ? "reviewed" : "mark reviewed" });
@@ -494,7 +499,7 @@
     var frag = document.createDocumentFragment();
     var head = el("section", { cls: "doc-head" }, [
       el("h2", { text: rec.source }),
-      el("p", { cls: "meta", text: [m.body, m.date, m.municipality, rec.format, rec.items.length + " items"].filter(Boolean).join(" · ") })
+      el("p", { cls: "meta", text: [m.body, m.date, m.municipality, rec.format, rec.items.length + " items", INDEX[d].ocr].filter(Boolean).join(" · ") })
     ]);
     if (rec.warnings && rec.warnings.length) {
       head.appendChild(el("p", { cls: "problems", text: rec.warnings.map(function (w) { return w.code + ": " + w.message; }).join("\n") }));
