@@ -47,6 +47,9 @@ def test_long_commands_say_how_far_they_are(records, tmp_path, monkeypatch):
     result = run("export", records, "--format", "parquet", "-o", tmp_path / "tables")
     assert "referat: export parquet: 1/3 documents (33%)" in result.output
     assert "referat: export parquet: 2/3 documents (67%)" in result.output
+    result = run("index", records, "--db", tmp_path / "archive.sqlite", "--no-datasette")
+    assert result.exit_code == 0, result.output
+    assert "referat: index: 3/3 records (100%)" in result.output
 
 
 def test_outputs_are_never_overwritten_without_force(records, tmp_path):
