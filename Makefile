@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 TESSDATA := /usr/share/tesseract-ocr/5/tessdata/dan.traineddata
 
-.PHONY: setup demo test test-fast browser tesseract bench clean ner-model
+.PHONY: setup demo test test-fast browser tesseract bench clean ner-model segmenter-model
 
 setup: $(STAMP) tesseract
 
@@ -63,6 +63,12 @@ bench: setup
 ner-model: setup
 	nice -n 10 $(BIN)/referat train ner --data ../shared/corpora/ner -o models/ner \
 	  --seed 0 --seed 1 --seed 2 --force
+
+# The shipped heading model (models/segmenter/): Greve's meetings (../shared/corpora,
+# not part of this repository) printed in every layout of configs/renderings.toml.
+# bench/eval_segmenter.py gives its leave-one-layout-out figures.
+segmenter-model: setup
+	nice -n 10 $(BIN)/referat train segmenter ../shared/corpora/greve -o models/segmenter --force --seed 0
 
 clean:
 	rm -rf out .pytest_cache test-artifacts

@@ -1,74 +1,26 @@
 """Synthetic minutes in the shapes real ones use, for benchmarks and batch tests.
 
-Nothing here is copied from a real document: committees, names, amounts and
-decisions are drawn from small invented tables, with a seed, so every run
-produces the same files. The text follows the `Punkt N:` layout (heading,
-case number, sections Sagsfremstilling / Indstilling / Beslutning) with the
-entity shapes referat tags: committees, persons with party letters, amounts,
-law references.
+Nothing here is copied from a real document: the meetings are invented by
+`referat.segment.render.synthetic_meeting` (committees, names, amounts and
+decisions drawn from the small tables in configs/renderings.toml, with a
+seed, so every run produces the same files) and printed in the renderer's
+`punkt-plain` layout (heading, case number, sections Sagsfremstilling /
+Indstilling / Beslutning) with the entity shapes referat tags: committees,
+persons with party letters, amounts, law references.
 """
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
-COMMITTEES = ("Børne- og Skoleudvalget", "Teknik- og Miljøudvalget", "Social- og Sundhedsudvalget",
-              "Kultur- og Fritidsudvalget", "Økonomiudvalget")
-MEMBERS = ("Anne Sofie Holm (A)", "Bent Kjær (V)", "Camilla Lund (F)", "Dorthe Bak (O)",
-           "Erik Møller Friis (C)", "Frida Nørgaard (Ø)", "Gustav Brandt (V)")
-TOPICS = ("Budgetopfølgning for 2. kvartal", "Renovering af svømmehallen", "Ny skolestruktur",
-          "Kvalitetsrapport for dagtilbud", "Plan for klimatilpasning", "Tilskud til foreninger",
-          "Høring om trafikplan", "Status på beskæftigelsesindsatsen")
-LAWS = ("lov om social service § 85", "folkeskolelovens § 40, stk. 2", "kommunestyrelseslovens § 20",
-        "dagtilbudslovens § 4", "planlovens § 23 c")
-OUTCOMES = (
-    ("at orienteringen tages til efterretning.", "Taget til efterretning."),
-    ("at udvalget godkender forslaget.", "Godkendt."),
-    ("at udvalget drøfter sagen.", "Drøftet."),
-    ("at udvalget anbefaler Økonomiudvalget og Byrådet at godkende bevillingen.", "Anbefales."),
-)
-MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
-          "oktober", "november", "december")
+from referat.segment.render import render, synthetic_meeting
+
+LAYOUT = "punkt-plain"
 
 
 def minutes_text(seed: int, items: int = 6) -> str:
     """One meeting's minutes as plain text, `Punkt N:` layout."""
-    rng = random.Random(seed)
-    committee = rng.choice(COMMITTEES)
-    members = rng.sample(MEMBERS, 5)
-    lines = [
-        "Referat",
-        committee,
-        f"Mødedato: {rng.randint(1, 28)}. {rng.choice(MONTHS)} {rng.randint(2008, 2024)}",
-        f"Mødetidspunkt: {rng.choice(('08:00', '15:30', '16:00', '17:00'))}",
-        f"Mødested: Mødelokale {rng.randint(1, 9)}, Rådhuset",
-        "Deltagere: " + ", ".join(members[:4]),
-        f"Fraværende: {members[4]}",
-        "",
-    ]
-    for number in range(1, items + 1):
-        recommendation, decision = rng.choice(OUTCOMES)
-        amount = f"{rng.randint(1, 40)},{rng.randint(0, 9)} mio. kr."
-        lines += [
-            f"Punkt {number}: {rng.choice(TOPICS)}",
-            f"Sagsnr.: {rng.randint(10, 24)}/{rng.randint(100, 29999)}",
-            "",
-            "Sagsfremstilling",
-            f"Forvaltningen fremlægger sagen for {committee}. Der er i budgettet afsat {amount} "
-            f"til formålet, og sagen behandles efter {rng.choice(LAWS)}. "
-            f"{rng.choice(MEMBERS)} har bedt om en status, som gives på mødet. "
-            "Administrationen vurderer, at indsatsen kan gennemføres inden for den afsatte ramme, "
-            "og at de berørte parter er hørt.",
-            "",
-            "Indstilling",
-            f"Forvaltningen indstiller, {recommendation}",
-            "",
-            "Beslutning",
-            decision,
-            "",
-        ]
-    return "\n".join(lines)
+    return render(synthetic_meeting(seed, items), LAYOUT, seed).text
 
 
 def write_minutes(folder: Path, count: int, items: int = 6, seed: int = 0) -> list[Path]:

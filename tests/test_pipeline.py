@@ -11,11 +11,11 @@ from referat.pipeline import Options
 
 LETTER = """Kære Teknik- og Miljøudvalg
 
-Jeg har følgende spørgsmål til lokalplan 1204, som Byrådet vedtog for 2,5 mio. kr.:
+Vi beder om følgende om lokalplan 1204, som Byrådet vedtog for 2,5 mio. kr.:
 
-1. Hvorfor er bebyggelsesprocenten hævet fra 30 til 40 efter planlovens § 19?
+1. Ny høring efter planlovens § 19
 
-2. Hvem har betalt for trafikanalysen?
+2. En trafikanalyse for Engvej
 
 Med venlig hilsen
 Hans Hansen

@@ -127,6 +127,8 @@ THREE = [(1, "Godkendelse af dagsorden", "21-014451", False, None),
     "Dagsordenspunkt {n}: {t}", "Sag nr. {n}: {t}", "Ad {n}. {t}", "Ad punkt {n}: {t}",
     "{n}. {t}", "{n}) {t}", "{n}\t{t}", "{n}   {t}", "§ {n}. {t}", "§ {n} {t}",
     "Punkt {n}\n{t}", "{n}.\n{t}", "{n}\n\n{t}", "§ {n}\n{t}",
+    "Nr. {n}: {t}", "{n} - {t}", "{n}: {t}", "({n}) {t}", "0{n}. {t}", "{n}.{t}", "PUNKT {n}: {t}",
+    "Pkt. {n}\n{t}", "{t}\nSag nr. {n}", "• {n}. {t}",
 ], ids=lambda h: h.replace("\n", "⏎").replace("\t", "⇥"))
 def test_heading_shapes(heading: str) -> None:
     assert items_of(segment(shaped(heading), [])) == THREE

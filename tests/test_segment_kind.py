@@ -17,6 +17,15 @@ def doc(*parts: str) -> str:
     return "\n".join(parts) + "\n"
 
 
+LETTER_WITH_REQUESTS = doc(
+    "Kære Teknik- og Miljøudvalg", "",
+    "Grundejerforeningen Engvej beder udvalget om følgende inden mødet den 3. maj 2021:", "",
+    "1. Genoptagelse af sagen om lokalplan 1204", "",
+    "2. En ny trafikanalyse for Engvej", "",
+    "3. Et borgermøde i Engvejens forsamlingshus", "",
+    "Med venlig hilsen", "Hans Hansen", "Engvej 12, 4600 Køge",
+)
+
 LETTER_WITH_QUESTIONS = doc(
     "Kære Teknik- og Miljøudvalg", "",
     "Jeg har følgende spørgsmål til punkt 4 på mødet den 3. maj 2021 om lokalplan 1204:", "",
@@ -89,6 +98,18 @@ SUMMONS_WITH_NAMES = doc(
     "Referat", "", "1. Godkendelse af dagsorden", "Beslutning", "Godkendt.",
 )
 
+LETTER_WITHOUT_SALUTATION = doc(
+    "Høringssvar vedrørende lokalplan 1204", "",
+    "Vi har tre bemærkninger til planen:", "",
+    "1. Trafikken på Engvej", "", "2. Højden på bebyggelsen", "", "3. Stien langs åen", "",
+    "Venlig hilsen", "Engvejens Grundejerforening",
+)
+
+SUMMONS_AS_A_MEMO = doc(
+    "Til: Byrådets medlemmer", "Fra: Borgmesteren", "Dato: 28. april 2021", "", "Dagsorden", "",
+    "1. Godkendelse af dagsorden", "", "2. Budget 2022", "", "3. Eventuelt",
+)
+
 MINUTES_IN_AN_UNKNOWN_LAYOUT = doc(
     "Økonomiudvalget", "Mødedato: 3. maj 2021", "Mødested: Rådhuset", "Deltagere: Anne Hansen, Peter Jensen", "",
     "Godkendelse af dagsorden", "Godkendt.", "",
@@ -98,6 +119,7 @@ MINUTES_IN_AN_UNKNOWN_LAYOUT = doc(
 
 @pytest.mark.parametrize("text, kind, cue, items", [
     pytest.param(LETTER_WITH_QUESTIONS, "andet", "salutation", 0, id="letter-numbered-questions"),
+    pytest.param(LETTER_WITH_REQUESTS, "andet", "salutation", 0, id="letter-numbered-requests"),
     pytest.param(EMAIL_DANISH, "andet", "email_header", 0, id="email-fra-sendt-emne-referat"),
     pytest.param(EMAIL_ENGLISH, "andet", "email_header", 0, id="email-from-sent-punkt-questions"),
     pytest.param(NEWSLETTER, "andet", "document_type", 0, id="newsletter-numbered-news"),
@@ -106,6 +128,10 @@ MINUTES_IN_AN_UNKNOWN_LAYOUT = doc(
     pytest.param(AGENDA, "dagsorden", "title", 3, id="agenda-list"),
     pytest.param(MINUTES_WITHOUT_TITLE, "referat", "decisions", 2, id="decisions-without-title"),
     pytest.param(FORWARDED_MINUTES, "referat", "decisions", 2, id="minutes-forwarded-by-mail"),
+    pytest.param(LETTER_WITHOUT_SALUTATION.replace("Høringssvar vedrørende", "Om"), "andet", "closing", 0,
+                 id="letter-with-only-a-closing"),
+    pytest.param(LETTER_WITHOUT_SALUTATION, "andet", "document_type", 0, id="hearing-reply"),
+    pytest.param(SUMMONS_AS_A_MEMO, "dagsorden", "title", 3, id="agenda-under-a-memo-header"),
     pytest.param(SUMMONS_WITH_NAMES, "referat", "title", 1, id="indkaldelse-label-is-no-title"),
     pytest.param(MINUTES_IN_AN_UNKNOWN_LAYOUT, "dagsorden", "meeting_labels", 0, id="meeting-without-items"),
 ])
@@ -118,17 +144,17 @@ def test_document_kind(text: str, kind: str, cue: str, items: int) -> None:
 
 
 def test_dropped_headings_are_named_with_number_and_line() -> None:
-    seg = segment(LETTER_WITH_QUESTIONS, [])
+    seg = segment(LETTER_WITH_REQUESTS, [])
     dropped = [w.message for w in seg.warnings if w.code == "item_dropped"]
     assert len(dropped) == 3
-    assert dropped[0].startswith("item 1 'Hvorfor er bebyggelsesprocenten hævet fra 30 til 40?' on line 5 dropped")
+    assert dropped[0].startswith("item 1 'Genoptagelse af sagen om lokalplan 1204' on line 5 dropped")
     assert "Kære Teknik- og Miljøudvalg" in dropped[0]
     assert [w.code for w in seg.warnings][-1] == "no_items"
     assert seg.layout == "none"
 
 
 def test_an_andet_document_keeps_its_metadata() -> None:
-    meeting = segment(LETTER_WITH_QUESTIONS, []).meeting
+    meeting = segment(LETTER_WITH_REQUESTS, []).meeting
     assert (meeting.body, meeting.date) == ("Teknik- og Miljøudvalg", "2021-05-03")
 
 

@@ -158,3 +158,114 @@ def test_meeting_end_from_the_closing_line() -> None:
 ])
 def test_parse_names(text: str, names: list[str] | None) -> None:
     assert parse_names(text) == names
+
+
+# --- the long tail of heads ---------------------------------------------------------------
+
+@pytest.mark.parametrize("head, expected", [
+    pytest.param("Referat af møde i Vesterbro Lokaludvalg\nMandag den 15. maj 2023, kl. 17.00 - 19.00\n", dict(
+        body="Vesterbro Lokaludvalg", date="2023-05-15", start_time="17:00", end_time="19:00", kind="referat",
+    ), id="referat-af-moede-i-body"),
+    pytest.param("Teknisk Udvalg - Referat\n15-maj-2002 16:00\n", dict(
+        body="Teknisk Udvalg", date="2002-05-15", start_time="16:00", kind="referat",
+    ), id="body-dash-referat-15-maj-2002"),
+    pytest.param("Dagsorden\nAarhus Byråd\nOnsdag den 8. oktober 2025 kl. 16:00\n", dict(
+        body="Aarhus Byråd", date="2025-10-08", start_time="16:00", kind="dagsorden",
+    ), id="body-line-between-kind-and-date"),
+    pytest.param("Dagsorden\nBørn og Unge\nTirsdag 16/5-2023, 16:00 - 18:00\n", dict(
+        body="Børn og Unge", date="2023-05-16", start_time="16:00", end_time="18:00",
+    ), id="unusual-body-without-suffix"),
+    pytest.param("Referat\nGrønt Råd\nThursday, March 9, 2023\n", dict(
+        body="Grønt Råd", date="2023-03-09",
+    ), id="english-month-first"),
+    pytest.param("Referat - Integrationsrådet - 9 March 2023 kl. 19\n", dict(
+        body="Integrationsrådet", date="2023-03-09", start_time="19:00",
+    ), id="english-month-day-first"),
+    pytest.param("Økonomiudvalget\nMødedato: 12.03.2019\nMødetid: 16:00\n- 18:00\n", dict(
+        body="Økonomiudvalget", date="2019-03-12", start_time="16:00", end_time="18:00",
+    ), id="end-time-on-its-own-line"),
+    pytest.param("Lilleå Kommune\n\nReferat\n\nSocial- og Sundhedsudvalget\nTirsdag den 12. september 2023 kl. 08.30\n"
+                 "Mødelokale Åen, Lilleå Rådhus\n", dict(
+        location="Mødelokale Åen, Lilleå Rådhus", start_time="08:30",
+    ), id="place-line-naming-a-room"),
+])
+def test_meeting_head_shapes(head: str, expected: dict) -> None:
+    meeting = segment(head + ITEM, []).meeting
+    assert {key: getattr(meeting, key) for key in expected} == expected
+
+
+ATTENDANCE_HEAD = "Referat\nØkonomiudvalget\nMødedato: 12. marts 2019\n"
+
+
+@pytest.mark.parametrize("lines, participants, absent", [
+    pytest.param("Indkaldelse: Anne Hansen (A), Peter Jensen (V), Lise Holm (F)",
+                 ["Anne Hansen", "Peter Jensen", "Lise Holm"], [], id="indkaldelse"),
+    pytest.param("Fremmøde: Anne Hansen (A), Peter Jensen (V)\nIkke til stede: Lise Holm (F)",
+                 ["Anne Hansen", "Peter Jensen"], ["Lise Holm"], id="fremmoede-ikke-til-stede"),
+    pytest.param("Medlemmer:\nAnne Hansen (A)\nPeter Jensen (V)\nLise Holm (F)\n\nLise Holm havde meldt afbud.",
+                 ["Anne Hansen", "Peter Jensen"], ["Lise Holm"], id="havde-meldt-afbud"),
+    pytest.param("Til stede: Anne Hansen, Peter Jensen\nKim Thorsen (Æ) og Lise Holm (F) var fraværende.",
+                 ["Anne Hansen", "Peter Jensen"], ["Kim Thorsen", "Lise Holm"], id="var-fravaerende"),
+    pytest.param("Deltagere: Anne Hansen (A), Peter Jensen (V)\nFraværende i Økonomiudvalget - 12.03.2019: Lise Holm (F)",
+                 ["Anne Hansen", "Peter Jensen"], ["Lise Holm"], id="fravaerende-i-body-dato"),
+    pytest.param("Deltagere: Anne Hansen (A), Peter Jensen (V)\nOle Bak (F) mødte som stedfortræder for Lise Holm (F)",
+                 ["Anne Hansen", "Peter Jensen", "Ole Bak"], ["Lise Holm"], id="moedte-som-stedfortraeder"),
+    pytest.param("Deltagere: Anne Hansen (A), Ole Bak (F), suppleant for Lise Holm",
+                 ["Anne Hansen", "Ole Bak"], ["Lise Holm"], id="suppleant-for"),
+    pytest.param("Afbud: Kim Thorsen (Æ)\nSuppleant for Kim Thorsen: Ole Bak (Æ)",
+                 ["Ole Bak"], ["Kim Thorsen"], id="suppleant-for-label"),
+    pytest.param("Mødedeltagere\nNavn\tParti\tBemærkning\nLars Thomsen\tA\tFormand\nMette Kjær\tV\n"
+                 "Birthe Aagaard\tO\tAfbud", ["Lars Thomsen", "Mette Kjær"], ["Birthe Aagaard"],
+                 id="participant-table-with-remarks"),
+])
+def test_attendance_wordings(lines: str, participants: list[str], absent: list[str]) -> None:
+    meeting = segment(ATTENDANCE_HEAD + lines + "\n" + ITEM, []).meeting
+    assert (meeting.participants, meeting.absent) == (participants, absent)
+
+
+def _numbered_items(*numbers: int, decision: str = "Godkendt.") -> str:
+    return "".join(f"\n{n}. Sag nummer {n}\nSagsnr.: 19/{n}\nBeslutning\n{decision}\n" for n in numbers)
+
+
+@pytest.mark.parametrize("line", [
+    "Afbud: Kim Thorsen (Æ) (sag 129-131)",
+    "Kim Thorsen (Æ) deltog ikke i behandlingen af sag 129-131.",
+    "Fraværende under sag 129-131: Kim Thorsen",
+], ids=["afbud-with-range", "deltog-ikke-sag-range", "fravaerende-under-sag"])
+def test_absence_for_a_range_of_items(line: str) -> None:
+    text = ATTENDANCE_HEAD + "Deltagere: Anne Hansen, Kim Thorsen\n" + line + "\n" + _numbered_items(128, 129, 130, 131, 132)
+    seg = segment(text, [])
+    assert seg.meeting.absent == []
+    assert [(i.number, i.absent) for i in seg.items] == [
+        (128, []), (129, ["Kim Thorsen"]), (130, ["Kim Thorsen"]), (131, ["Kim Thorsen"]), (132, [])]
+
+
+def test_absence_quoted_from_an_earlier_committee_belongs_to_the_quote() -> None:
+    item = ("\n1. Lokalplan 1204\nSagsnr.: 21/1204\nSagsfremstilling\nSagen har været behandlet i Økonomiudvalget.\n"
+            "Økonomiudvalget, 18. september 2019, pkt. 153:\nAnbefales.\nFraværende: Lise Holm (F)\n\n"
+            "Beslutning\nGodkendt.\n")
+    seg = segment("Referat\nByrådet\nMødedato: 30. september 2019\n" + item, [])
+    assert seg.items[0].absent == []
+    seg = segment("Referat\nByrådet\nMødedato: 30. september 2019\n" + item.replace(
+        "Godkendt.\n", "Godkendt.\nFraværende: Kim Thorsen\n"), [])
+    assert seg.items[0].absent == ["Kim Thorsen"]
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("15-maj-2002", "2002-05-15"), ("15. May 2002", "2002-05-15"), ("May 15, 2002", "2002-05-15"),
+    ("Thursday, March 9, 2023", "2023-03-09"), ("man. d. 15.05.23", "2023-05-15"), ("Tirsdag 16/5-2023", "2023-05-16"),
+    ("onsdag d. 3. januar 2024", "2024-01-03"), ("3 Jan 2024", "2024-01-03"), ("Dec. 3, 2024", "2024-12-03"),
+])
+def test_more_date_shapes(text: str, iso: str) -> None:
+    assert find_date(text)[0] == iso
+
+
+@pytest.mark.parametrize("line, body", [
+    ("Aarhus Byråd", "Aarhus Byråd"), ("Teknisk Udvalg - Referat", "Teknisk Udvalg"),
+    ("Referat af møde i Vesterbro Lokaludvalg", "Vesterbro Lokaludvalg"),
+    ("Referat fra Greve Byråd 12. juni 2023", "Greve Byråd"),
+    ("Dagsorden for Kommunalbestyrelsen i Fanø Kommune", "Kommunalbestyrelsen"),
+    ("Greve Kommunes Ungeråd", "Ungeråd"),
+])
+def test_find_body_kept_whole(line: str, body: str) -> None:
+    assert find_body(line) == body

@@ -106,6 +106,8 @@ class BatchConfig:
                "classifier": o.classifier, "annotate": o.annotate, "classify": o.classify}
         if o.ocr != "auto":  # so that records of earlier versions, all "auto", still resume
             key["ocr"] = o.ocr
+        if o.segmenter != "default":  # (left out by default: manifests of earlier runs stay valid)
+            key["segmenter"] = o.segmenter
         return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
 
 

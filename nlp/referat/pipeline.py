@@ -27,6 +27,7 @@ class Options:
 
     ner: str = "model"  # "model" (rules + the shipped Danish NER model), "rules" (rules only), "dacy", or a spaCy pipeline path
     classifier: str = "default"  # "default" (shipped model + rules), "rules", or a model directory
+    segmenter: str = "default"  # heading model: "default" (shipped model + rules), "rules", or a model directory
     annotate: bool = True
     classify: bool = True
     max_bytes: int = 100 * 1024 * 1024
@@ -49,6 +50,7 @@ class Pipeline:
         self.options = options or Options()
         self._annotator = None
         self._classifier = None
+        self._heading_model = None
 
     @property
     def annotator(self):
@@ -65,6 +67,15 @@ class Pipeline:
 
             self._classifier = load_classifier(self.options.classifier)
         return self._classifier
+
+    @property
+    def heading_model(self):
+        """The learned heading model segment uses with the rules (None: the rules alone)."""
+        if self._heading_model is None and self.options.segmenter != "rules":
+            from referat.segment.heading_model import load_heading_model
+
+            self._heading_model = load_heading_model(self.options.segmenter)
+        return self._heading_model
 
     def process(self, path: str | Path) -> Document:
         """Read and analyse one file; problems end up in `Document.errors`."""
@@ -92,7 +103,7 @@ class Pipeline:
             norm = normalise(source)
             doc.text, doc.pages = norm.text, norm.pages
             stage = "segment"
-            seg = segment(norm.text, norm.pages, norm.structure)
+            seg = segment(norm.text, norm.pages, norm.structure, heading_model=self.heading_model)
             doc.meeting, doc.items, doc.layout = seg.meeting, seg.items, seg.layout
             doc.warnings.extend(seg.warnings)  # a document without items says why here; it is no error
             if self.annotator is not None:

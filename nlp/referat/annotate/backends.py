@@ -90,7 +90,8 @@ def _opens_line(text: str, start: int) -> bool:
     return not any(c.isalnum() for c in text[line:start])
 
 
-_PLACE_WORD = re.compile(r"\b([A-ZÆØÅ][\w-]+)(?= (?:Kommunes?|Rådhus|Regions?|Amt|By)\b)"
+# a word starts after no letter or hyphen, so "Aa-Aa-…" is read once, not from each part
+_PLACE_WORD = re.compile(r"(?<![\w-])([A-ZÆØÅ][\w-]+)(?= (?:Kommunes?|Rådhus|Regions?|Amt|By)\b)"
                          r"|(?<=\bJobcenter )([A-ZÆØÅ][\w-]+)")
 
 

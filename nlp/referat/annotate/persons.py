@@ -62,13 +62,13 @@ _ATTENDANCE_CUES = ("mødedeltagere", "deltagere", "tilstede", "til stede", "fra
                     "deltog ikke", "deltog")
 # "(V)", and "(UP-1)" where a local list numbers its candidates
 _PAREN_CODE = re.compile(rf"\((?P<code>[{_UP}]{{1,3}})(?:-\d)?\)")
-_PAREN_AFTER = re.compile(rf"{_SP}*,?{_SP}*\((?P<code>[{_UP}]{{1,3}})(?:-\d)?\)")
+_PAREN_AFTER = re.compile(rf"{_SP}*(?:,{_SP}*)?\((?P<code>[{_UP}]{{1,3}})(?:-\d)?\)")
 # "(A+V+C)", "(A, V, C, R, O)": several parties in one bracket
 _PAREN_GROUP = re.compile(rf"\((?P<codes>[{_UP}]{{1,3}}(?:{_SP}*[+,/]{_SP}*[{_UP}]{{1,3}})+)\)")
 _GROUP_CODE = re.compile(rf"[{_UP}]{{1,3}}")
 # "(Siumut)", "(Inuit Ataqatigiit)", "(Venstre)": a party's name in brackets
 _PAREN_NAME = re.compile(rf"\((?P<name>[{_UP}][{_LOW}ðþ]+(?:{_SP}[{_UP}][{_LOW}ðþ]+){{0,2}})\)")
-_PAREN_NAME_AFTER = re.compile(rf"{_SP}*,?{_SP}*{_PAREN_NAME.pattern}")
+_PAREN_NAME_AFTER = re.compile(rf"{_SP}*(?:,{_SP}*)?{_PAREN_NAME.pattern}")
 # a table flattened to text: "Lars Thomsen<TAB>A<TAB>Formand" (or columns of spaces)
 _CELL_CODE_AFTER = re.compile(rf"(?:\t|{_SP}{{2,}})(?P<code>[{_UP}]{{1,3}})(?=[ \t\u00a0]*(?:\t|  |\n|$))")
 _COORDINATOR = rf"(?:{_SP}*,{_SP}*|{_SP}+(?:og|OG|samt|SAMT|eller){_SP}+|{_SP}*\+{_SP}*)"

@@ -60,6 +60,9 @@ def process(
                                  "or a spaCy pipeline path."),
     classifier: str = typer.Option(_DEFAULTS.classifier, "--classifier", metavar="NAME",
                                    help="Item-type classifier: default, rules, or a model directory."),
+    segmenter: str = typer.Option(_DEFAULTS.segmenter, "--segmenter", metavar="NAME",
+                                  help="Heading model that finds items with the layout rules: default, rules "
+                                       "(the rules alone), or a model directory (referat train segmenter)."),
     max_mb: float = typer.Option(_DEFAULTS.max_bytes / _MB, "--max-mb", min=0.001, metavar="MIB",
                                  help="Skip (and report) files larger than this many MiB."),
     max_pages: int = typer.Option(_DEFAULTS.max_pages, "--max-pages", min=1, metavar="N",
@@ -83,7 +86,7 @@ def process(
 
     Example: referat process minutes/ -o minutes.jsonl --workers 4
     """
-    options = Options(ner=ner, classifier=classifier, max_bytes=int(max_mb * _MB),
+    options = Options(ner=ner, classifier=classifier, segmenter=segmenter, max_bytes=int(max_mb * _MB),
                       max_pages=max_pages, timeout_s=timeout, ocr=ocr.value)
     bar = None
 

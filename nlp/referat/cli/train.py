@@ -1,7 +1,9 @@
 """`referat train`: one subcommand per model referat learns (`types`, ...), all over the same records.
 
 `referat train types` trains the item-type classifier (linear or transformers)
-on minutes or referat records, corrected by hand or not.
+on minutes or referat records, corrected by hand or not; `referat train
+segmenter` the heading model, on checked records and portal meetings printed
+in many layouts.
 """
 
 from __future__ import annotations
@@ -136,3 +138,99 @@ def train_ner(
         typer.echo(f"  {split}: PERSON P {person['p']:.3f} R {person['r']:.3f} F1 {person['f']:.3f} "
                    "(rules + model)")
     typer.echo(f"seed {report.chosen.seed} -> {shown(report.out)} (model card: README.md)")
+
+
+@train_app.command("segmenter", epilog="Exit status: 0 trained and saved, 1 trained but some inputs "
+                                       "could not be read, 2 bad input or options.")
+def train_segmenter(
+    inputs: list[Path] = typer.Argument(
+        None, exists=True, metavar="RECORDS...", show_default=False,
+        help="referat JSONL records whose items a person has checked (their `start` offsets mark the "
+             "headings), FirstAgenda publications (portal .json), or folders of them."),
+    out: Path = typer.Option(..., "--out", "-o", metavar="DIR",
+                             help="Model directory to write (use it with `referat process --segmenter DIR`)."),
+    force: bool = typer.Option(False, "--force", help="Replace DIR if it exists."),
+    render: bool = typer.Option(True, "--render/--no-render",
+                                help="Also print every meeting in each layout of configs/renderings.toml "
+                                     "(with the noise of real exports) and train on those."),
+    layouts: str = typer.Option(None, "--layouts", metavar="NAME,...", show_default=False,
+                                help="Render only these layouts (default: all)."),
+    synthetic: int = typer.Option(0, "--synthetic", min=0, metavar="N",
+                                  help="Add N invented meetings (rendered like the others)."),
+    holdout: float = typer.Option(None, "--holdout", min=0.0, max=0.9, metavar="SHARE", show_default=False,
+                                  help="Share of meetings held out for the figures "
+                                       "(default from configs/segmenter.toml)."),
+    seed: int = typer.Option(0, "--seed", help="Random seed; the same data and seed give the same model."),
+) -> None:
+    """Train the heading model that finds agenda items (with the layout rules).
+
+    Example: referat train segmenter corrected.jsonl ../shared/corpora/greve -o models/my-segmenter
+    """
+    import shlex
+    import sys
+    from contextlib import nullcontext
+
+    from referat.cli.terminal import shown
+    from referat.outputs import OutputRefused, check_target
+    from referat.segment.render import layout as find_layout
+    from referat.segment.training import train as run_training
+
+    name = "referat train segmenter"
+    inputs = list(inputs or [])
+    if not inputs and not synthetic:
+        typer.echo(f"{name}: give RECORDS... or --synthetic N", err=True)
+        raise typer.Exit(2)
+    try:
+        check_target(out, inputs=inputs, force=force, directory=True)
+        chosen = [find_layout(n.strip()) for n in layouts.split(",") if n.strip()] if layouts else None
+    except (OutputRefused, ValueError) as err:
+        typer.echo(f"{name}: {shown(str(err))}", err=True)
+        raise typer.Exit(2) from None
+    if not render:
+        chosen = []
+    progress = None
+    if sys.stderr.isatty():
+        from referat.cli.process import _progress_bar
+
+        progress = _progress_bar()
+    tasks: dict[str, object] = {}
+
+    def advance(stage: str, done: int, total: int) -> None:
+        if progress is None:
+            return
+        if stage not in tasks:
+            tasks[stage] = progress.add_task(stage, total=total)
+        progress.update(tasks[stage], completed=done, total=total)
+
+    command = "referat train segmenter " + " ".join(shlex.quote(a) for a in sys.argv[3:]) \
+        if sys.argv[1:3] == ["train", "segmenter"] else ""
+    try:
+        with progress or nullcontext():
+            report = run_training(inputs, out, render_layouts=chosen, synthetic=synthetic, holdout=holdout,
+                                  seed=seed, progress=advance, command=command)
+    except (ReferatError, ValueError) as err:
+        typer.echo(f"{name}: {shown(str(err))}", err=True)
+        raise typer.Exit(2) from None
+    for problem in report.problems:
+        typer.echo(f"{name}: error: {shown(problem)}", err=True)
+    if report.skipped:
+        typer.echo(f"{name}: skipped {len(report.skipped)} file(s) that are neither records (.jsonl) nor "
+                   f"portal publications (.json), e.g. {shown(report.skipped[0])}", err=True)
+    if report.few_headings:
+        typer.echo(f"{name}: WARNING: only {report.headings} labelled headings were found: the model will be "
+                   "weak and may do worse than the rules alone; add checked records or portal meetings", err=True)
+    if report.found < report.headings:
+        typer.echo(f"{name}: warning: {report.headings - report.found} of {report.headings} headings are in a "
+                   "shape no layout family proposes (configs/layouts/): the model cannot learn them", err=True)
+    documents = ", ".join(f"{k} {v}" for k, v in sorted(report.documents.items()))
+    typer.echo(f"trained on {report.headings} headings among {report.candidates} candidate lines in "
+               f"{sum(report.documents.values())} documents of {report.meetings} meetings ({documents})")
+    if report.heldout:
+        rules, model = report.heldout["rules"]["all"], report.heldout["model"]["all"]
+        typer.echo(f"held out {rules['documents']} documents: items F1 rules {rules['items_f1']:.3f}, "
+                   f"rules + model {model['items_f1']:.3f}; exact {rules['exact']} / {model['exact']}")
+    else:
+        typer.echo("no held-out figures: too few meetings to hold some out")
+    typer.echo(f"reading {report.seconds['reading']:.1f} s, collecting {report.seconds['collecting']:.1f} s, "
+               f"fitting and evaluating {report.seconds['fitting']:.1f} s -> {shown(str(report.out))}")
+    raise typer.Exit(1 if report.problems else 0)

@@ -40,6 +40,7 @@ class HeadingShape:
     pattern: re.Pattern[str]
     weight: float
     title_on_next_line: bool = False
+    title_on_previous_line: bool = False  # "Title" / "Sag nr. 130": a second reading of a number alone
     first_chars: str = ""  # a line must start with one of these (empty: any)
 
 
@@ -60,6 +61,7 @@ class Base:
 
     case_shape: re.Pattern[str]  # a bare case number, whole line
     case_labelled: re.Pattern[str]  # "Sagsnr.: X" anywhere in a line; group `value`
+    case_label_start: re.Pattern[str]  # a line opening with a case-number label ("Sagsnr.:", empty or not)
     case_in_title: re.Pattern[str]  # "(19/7556)" or "   19/7556" ending a title
     case_window: int
     toc_leader: re.Pattern[str]
@@ -73,6 +75,7 @@ class Base:
     open_part: frozenset[str]
     continues_after: frozenset[str]
     max_title_chars: int
+    bullets: frozenset[str]  # characters a heading may be printed after ("• 301. Title")
     score: dict[str, Any] = field(default_factory=dict)
 
 
@@ -89,6 +92,7 @@ def base() -> Base:
         case_labelled=re.compile(
             rf"(?<![\w.])(?i:{labels})\s*:?\s*(?P<value>(?:{shapes})|(?=[\w./\-]{{0,42}}\d)[A-Za-zÆØÅæøå0-9][\w./\-]{{2,40}}\w)"
         ),
+        case_label_start=re.compile(rf"^(?i:{labels})\s*(?::|$)"),
         case_in_title=re.compile(rf"(?:\(\s*(?P<paren>{shapes})\s*\)|(?<!\s)(?:\t|\s\s)\s*(?P<spaced>{shapes}))\s*$"),
         case_window=int(case.get("window", 4)),
         toc_leader=re.compile(toc["leader"]),
@@ -104,6 +108,7 @@ def base() -> Base:
         open_part=frozenset(fold(w) for w in title["open_part"]),
         continues_after=frozenset(w.casefold() for w in title["continues_after"]),
         max_title_chars=int(title.get("max_chars", 300)),
+        bullets=frozenset(data["bullets"]["characters"]),
         score=dict(data["score"]),
     )
 
@@ -121,7 +126,8 @@ def families() -> tuple[Family, ...]:
         try:
             shapes = tuple(
                 HeadingShape(re.compile(h["pattern"]), float(h.get("weight", 1.0)),
-                             bool(h.get("title_on_next_line", False)), h.get("first_chars", ""))
+                             bool(h.get("title_on_next_line", False)), bool(h.get("title_on_previous_line", False)),
+                             h.get("first_chars", ""))
                 for h in data["heading"]
             )
         except (KeyError, re.error) as err:
@@ -177,12 +183,13 @@ class MeetingVocabulary:
     head_lines: int
     label: re.Pattern[str]  # a label at line start; group `label`, then `rest`
     field_of: dict[str, str]  # folded label -> field ("date", "absent", ...; "other")
-    item_absent: re.Pattern[str]  # "Fraværende:" (or the label alone) inside an item; group `rest`
+    place_labels: frozenset[str]  # folded location labels that are part of the place's name without a colon
+    item_absent: re.Pattern[str]  # "Fraværende:" (or the label alone) inside an item; groups `qualifier`, `rest`
     body_suffixes: tuple[str, ...]
     body_not_suffixes: tuple[str, ...]
     body_leading: frozenset[str]
     body_joiners: frozenset[str]
-    body_stop: frozenset[str]
+    body_stop: frozenset[str]  # folded
     municipality_suffix: re.Pattern[str]  # "Kommune" as a word; group `suffix`
     municipality_name: re.Pattern[str]  # the name just before it (search in the text before)
     municipality_fallback: re.Pattern[str]  # "<Name> Rådhus" in the head; group `name`
@@ -202,12 +209,14 @@ def meeting() -> MeetingVocabulary:
         label=re.compile(rf"^(?P<label>(?i:{_spaced([l for ls in data['labels'].values() for l in ls])}))"
                          rf"(?![\wæøåÆØÅ])\s*(?::\s*)?(?P<rest>.*)$"),
         field_of=field_of,
-        item_absent=re.compile(rf"^(?i:{_spaced(data['item_absent']['labels'])})\s*(?::(?P<rest>.*)|$)"),
+        place_labels=frozenset(fold(w) for w in data.get("place_labels", [])),
+        item_absent=re.compile(rf"^(?i:{_spaced(data['item_absent']['labels'])})"
+                               rf"(?:\s+(?P<qualifier>(?i:i|under|ved|fra)\s[^:]{{1,80}}?))?\s*(?::(?P<rest>.*)|$)"),
         body_suffixes=tuple(sorted((s.casefold() for s in body["suffixes"]), key=len, reverse=True)),
         body_not_suffixes=tuple(s.casefold() for s in body.get("not_suffixes", [])),
         body_leading=frozenset(body["leading"]),
         body_joiners=frozenset(body["leading_joiners"]),
-        body_stop=frozenset(body["stop"]),
+        body_stop=frozenset(w.casefold() for w in body["stop"]),
         municipality_suffix=re.compile(rf"(?<=\s)(?P<suffix>{suffixes})s?\b"),
         municipality_fallback=re.compile(
             rf"(?<![\w-])(?P<name>[A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?)\s"

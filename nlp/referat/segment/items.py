@@ -23,6 +23,7 @@ _MAX_WRAP_LINES = 2  # a heading title wraps onto at most this many more lines
 _MAX_WRAP_CHARS = 150
 _MAX_NAME_LINES = 20
 _NAMES_BELOW = 5  # lines (mostly blank) between "Fraværende:" and the names below it
+_QUOTE_LINES = 8  # lines above a "Fraværende:" where the heading of a quote of another meeting may stand
 
 
 def _continuation(lines: Lines, title: str, last: int, shapes: Sequence[HeadingShape]) -> int | None:
@@ -65,7 +66,7 @@ def _case_and_closed(lines: Lines, head_end: int, stop: int) -> tuple[str | None
         if lines.section(index):
             break
         text = lines[index].text
-        status = fold(text)
+        status = fold(text).rstrip(".")  # "Lukket sag."
         if status in base.closed_words or status in base.open_words:
             closed, last = status in base.closed_words, index
             continue
@@ -102,9 +103,30 @@ def _absent_blocks(lines: Lines, first: int, stop: int) -> list[tuple[int, list[
     return blocks
 
 
+def _quoted(lines: Lines, index: int, first: int, date: str | None) -> bool:
+    """Whether the "Fraværende" on line `index` quotes another meeting: its label names another
+    date ("Fraværende i Økonomiudvalget - 18.09.2019:"), or so does the heading it stands under
+    (a decision heading, or a quote's "Økonomiudvalget, 18. september 2019, pkt. 153:")."""
+    if date is None:
+        return False
+    m = config.meeting().item_absent.match(lines[index].text)
+    found = find_date(m["qualifier"]) if m and m["qualifier"] else None
+    if found:
+        return found[0] != date
+    for i in range(index - 1, max(first, index - _QUOTE_LINES) - 1, -1):
+        text = lines[i].text
+        heading = lines.section(i)
+        if heading or text.endswith(":"):
+            found = find_date(text)
+            if found or heading:
+                return bool(found) and found[0] != date
+    return False
+
+
 def _item_absent(lines: Lines, item: Item, first: int, stop: int, meeting: Meeting) -> list[str]:
-    """Names absent from the item: from the decision of this meeting when there are several."""
-    blocks = _absent_blocks(lines, first, stop)
+    """Names absent from the item: from the decision of this meeting when there are several,
+    never from a quote of another meeting's treatment of the case."""
+    blocks = [b for b in _absent_blocks(lines, first, stop) if not _quoted(lines, b[0], first, meeting.date)]
     if len(blocks) <= 1:
         return blocks[0][1] if blocks else []
 
@@ -137,7 +159,8 @@ def build_items(lines: Lines, chain: list[Candidate], shapes: Sequence[HeadingSh
             closed_part = _closed_part(lines, chain[pos - 1].head_end, cand.line, closed_part)
         closed = title.closed or bool(stated) or (closed_part and stated is None)
         item = Item(number=cand.number, title=title.text, start=lines[cand.line].start, end=end,
-                    case_number=title.case_number or case, closed=closed, marker=title.marker)
+                    case_number=title.case_number or case, closed=closed, marker=title.marker,
+                    label=cand.label or None)
         item.sections = cut_sections(lines, head_end + 1, next_line, end)
         item.absent = _item_absent(lines, item, head_end + 1, next_line, meeting)
         items.append(item)

@@ -9,14 +9,17 @@ items. The kind is read from cues, each kept as evidence with its offsets:
   "Økonomiudvalget – Dagsorden – 3. maj 2021"), an e-mail header ("Fra:",
   "Sendt:", "Emne:"), a letter's salutation ("Kære ..."), or a title that
   names another kind of document ("Notat", "Høringssvar", "Nyhedsbrev");
-  the first of these in the text decides;
+  the first of these in the text decides, except that a title below an
+  e-mail or memo header ("Til: Byrådets medlemmer" / "Fra: Borgmesteren" /
+  "Dagsorden") still makes an agenda;
+- a letter's closing ("Med venlig hilsen") among the last lines;
 - in the body: items with a decision ("Beslutning") make minutes, items
   without one an agenda; where no item was found, decision headings make
-  minutes and labelled meeting fields ("Mødedato", "Deltagere") an agenda,
-  unless a letter's closing ("Med venlig hilsen") near the end makes a letter.
+  minutes and labelled meeting fields ("Mødedato", "Deltagere") an agenda.
 
-Minutes whose items carry decisions or case numbers stay minutes even under
-an e-mail header (minutes forwarded by mail). The vocabulary is data, in
+A letter's cue (at the top, or its closing) makes a document `andet` unless
+its items carry decisions or case numbers: minutes stay minutes under an
+e-mail header (minutes forwarded by mail) or with a letter quoted in an item. The vocabulary is data, in
 configs/meeting.toml [kind].
 """
 
@@ -32,6 +35,7 @@ from referat.segment.lines import Lines
 
 _TITLE_WORDS = 12  # a title line has at most this many words ...
 _OPENING_WORDS = 30  # ... unless it opens with the kind ("Referat af ordinært møde tirsdag den ...")
+_TITLE_CHARS = 300  # longer lines are paragraphs
 _TITLE_LINES = 15  # lines of the head where a title naming the kind may stand
 _MEETING_FIELDS = frozenset({"date", "time", "location", "participants", "absent"})
 _MIN_MEETING_LABELS = 2  # labelled meeting fields in the head that make a meeting document
@@ -67,6 +71,8 @@ def title_kind(text: str) -> str | None:
     as "af" before it) is an item's title, not the document's. A line that
     opens with the word may be a long sentence.
     """
+    if len(text) > _TITLE_CHARS:
+        return None
     vocab = config.kinds()
     words = _words(text)
     opens = bool(words) and len(words) <= _OPENING_WORDS and vocab.words.get(words[0].casefold())
@@ -87,8 +93,9 @@ def _top_cues(lines: Lines, head: list[int], label_of: LabelOf) -> list[tuple[in
     cues: list[tuple[int, KindEvidence]] = []
     for index in head[:_TITLE_LINES]:
         text = lines[index].text
-        names = label_of(text) in ("participants", "absent") and ":" in text  # "Indkaldelse: A, B"
-        kind = None if names else title_kind(text)
+        labelled = (label_of(text) in ("participants", "absent") and ":" in text  # "Indkaldelse: A, B"
+                    or vocab.email_label.match(text))  # "Emne: Referat fra borgermødet"
+        kind = None if labelled else title_kind(text)
         if kind:
             cues.append((index, _printed(lines, "title", kind, index)))
             break
@@ -122,6 +129,9 @@ def _closing(lines: Lines) -> KindEvidence | None:
 
 
 def _count(cue: str, kind: str, count: int, what: str) -> KindEvidence:
+    """Evidence that is a count: "3 items with a decision", "1 item without a decision"."""
+    if count == 1:
+        what = what.replace("items", "item", 1).replace("headings", "heading", 1)
     return KindEvidence(cue, kind, f"{count} {what}")
 
 
@@ -144,11 +154,13 @@ def document_kind(lines: Lines, head: list[int], items: list[Item], stated: str 
     if stated:
         return Kind(stated, [KindEvidence("format", stated, "stated by the input format"), *top, *structure])
     first = top[0] if top else None
+    if first is not None and first.cue == "email_header":  # a memo-like header above a title "Dagsorden"
+        first = next((cue for cue in top if cue.cue == "title"), first)
     if first is not None and first.kind != "andet":
-        return Kind(first.kind, [*top, *structure])
+        return Kind(first.kind, [first, *(cue for cue in top if cue is not first), *structure])
     cased = sum(1 for i in items if i.case_number)
     minutes_body = bool(decided) or (len(items) >= 2 and 2 * cased >= len(items))
-    if first is not None and not minutes_body:
+    if (first is not None or closing is not None) and not minutes_body:  # a letter's numbered list
         return Kind("andet", [*top, *([closing] if closing else []), *structure])
     if structure:
         return Kind(structure[0].kind, [*structure, *top])

@@ -79,6 +79,27 @@ def case_number_of(line: str) -> str | None:
     return m.group(0)
 
 
+def heading_text(text: str) -> tuple[str, bool]:
+    """A line as heading shapes read it, and whether a bullet went: "• 301. X" -> "301. X";
+    a table row "| 1 | X | 24/1 |" -> "1\tX\t24/1"."""
+    base = config.base()
+    bullet = False
+    if text[0] in base.bullets and len(text) > 2 and (text[1].isspace() or text[0] not in "-–*"):
+        rest = text[1:].lstrip()
+        if rest[:1].isalnum() or rest[:1] == "§":
+            text, bullet = rest, True
+    if text.startswith("|") and text.count("|") >= 3:
+        text = "\t".join(cell.strip() for cell in text.strip("| ").split("|"))
+    return text, bullet
+
+
+def is_case_field(line: str) -> bool:
+    """A case-number field left empty ("Sagsnr.:", "Sagsnr.:  Dok.nr.: 24/55501"): the layout's
+    case-number line under a heading, without a case number."""
+    return bool(line) and len(line) <= MAX_CASE_LINE_CHARS and bool(config.base().case_label_start.match(line)) \
+        and case_number_of(line) is None
+
+
 def section_head(line: Line) -> SectionHead | None:
     """The section heading `line` is, from configs/sections.toml, or None."""
     text = line.text
@@ -117,10 +138,12 @@ class Lines:
         self._section_prefix: list[int] | None = None
 
     @cached_property
-    def maybe_headings(self) -> list[Line]:
-        """Lines that may be item headings: short enough, starting with a letter, digit or "§"."""
-        return [ln for ln in self.lines
-                if ln.text and len(ln.text) <= MAX_LINE_CHARS and (ln.text[0].isalnum() or ln.text[0] == "§")]
+    def maybe_headings(self) -> list[tuple[Line, str, bool]]:
+        """Lines that may be item headings (short enough, starting with a letter, digit, "§", a
+        bullet, a table's "|" or "("), each with its `heading_text` and whether a bullet went."""
+        starts = config.base().bullets | {"§", "|", "("}
+        return [(ln, *heading_text(ln.text)) for ln in self.lines
+                if ln.text and len(ln.text) <= MAX_LINE_CHARS and (ln.text[0].isalnum() or ln.text[0] in starts)]
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -137,6 +160,20 @@ class Lines:
         if index not in self._cases:
             self._cases[index] = case_number_of(self.lines[index].text)
         return self._cases[index]
+
+    def case_field(self, index: int) -> bool:
+        """Whether the line is an empty case-number field (`is_case_field`)."""
+        return is_case_field(self.lines[index].text)
+
+    @cached_property
+    def _page_first_lines(self) -> list[int]:
+        return sorted({0, *self.page_lines})
+
+    def page_span(self, index: int) -> tuple[int, int, int]:
+        """(page number from 1, its first line, the first line after it) of the page holding a line."""
+        firsts = self._page_first_lines
+        page = bisect_right(firsts, index)
+        return page, firsts[page - 1], firsts[page] if page < len(firsts) else len(self.lines)
 
     def nonblank_between(self, first: int, last: int) -> int:
         """Non-blank lines in [first, last)."""

@@ -47,6 +47,11 @@ def clean_name(part: str) -> str | None:
     return " ".join(tokens)
 
 
+def name_parts(text: str) -> list[str]:
+    """The parts of a list as `parse_names` splits it ("A, B og C" -> ["A", "B", "C"])."""
+    return _SPLIT.split(text.strip()) if text.strip() else []
+
+
 def parse_names(text: str, *, min_tokens: int = 2) -> list[str] | None:
     """The names in a list, or None unless every part is a name of `min_tokens`+ words."""
     text = text.strip()
@@ -55,7 +60,7 @@ def parse_names(text: str, *, min_tokens: int = 2) -> list[str] | None:
     if "\t" in text:  # a table row ("Punkt<tab>Titel"), not a list of names
         return None
     names = []
-    for part in _SPLIT.split(text):
+    for part in name_parts(text):
         if not _ROLE.sub("", _PAREN.sub("", part)).strip(" .:-–\t"):
             continue  # empty, or only a role: "Jan Jensen (A), formand"
         name = clean_name(part)

@@ -29,11 +29,14 @@ class Title:
 
 @lru_cache(maxsize=8192)
 def clean_title(raw: str) -> Title:
-    """Split a raw heading title into title, marker, closed flag and case number."""
+    """Split a raw heading title into title, marker, closed flag and case number.
+
+    A table row flattened to one line ("Køb af grund<tab>Lukket<tab>24/1003")
+    gives its last cells to the case number, the closed flag and the marker
+    where they are one of those; the cells before are the title.
+    """
     base = config.base()
-    text = raw.strip()
-    marker = case = None
-    closed = False
+    text, marker, closed, case = _table_cells(raw.strip())
     for _ in range(3):  # "Title (B) (Lukket)", "Title (19/7556) (O)": suffixes in any order
         before = text
         m = base.marker_suffix.search(text)
@@ -57,6 +60,28 @@ def clean_title(raw: str) -> Title:
     elif fold(text) in base.closed_words:  # the whole title is "Lukket punkt"
         closed = True
     return Title(" ".join(text.split()), marker, closed, case)
+
+
+def _table_cells(text: str) -> tuple[str, str | None, bool, str | None]:
+    """(title, marker, closed, case number) of a row of tab-separated cells, read from its end."""
+    if "\t" not in text:
+        return text, None, False, None
+    base = config.base()
+    cells = [cell.strip() for cell in text.split("\t") if cell.strip()]
+    marker = case = None
+    closed = False
+    while len(cells) > 1:
+        cell, key = cells[-1], fold(cells[-1])
+        if case is None and base.case_shape.fullmatch(cell):
+            case = cell
+        elif key in base.closed_words or key in base.open_words:
+            closed = closed or key in base.closed_words
+        elif marker is None and key in base.marker_letter:
+            marker = base.marker_letter[key]
+        else:
+            break
+        cells.pop()
+    return "\t".join(cells), marker, closed, case
 
 
 def trailing_page(raw: str) -> int | None:
