@@ -189,3 +189,70 @@ def failed(source: str = "minutes/scan-uden-tekst.pdf") -> Document:
 
 def sample() -> list[Document]:
     return [amiu_2019(), byraad_2016()]
+
+
+def with_decision(doc: Document, number: int, outcome: str, printed: str) -> Document:
+    """`doc` with a decision (ANNOTATION.md §6) on item `number`: `printed` is its text.
+
+    Built through the record, as a reader of referat's JSONL would get it."""
+    record = doc.to_dict()
+    item = next(i for i in record["items"] if i["number"] == number)
+    start = record["text"].index(printed, item["start"])
+    item["decision"] = {"text": printed, "start": start, "end": start + len(printed), "outcome": outcome,
+                        "unanimous": None, "votes": [], "evidence": [f"outcome: {printed}"]}
+    return Document.from_dict(record)
+
+
+def fjordby_2021() -> Document:
+    """A council meeting as the pipeline might get it wrong, for the review tests:
+    a committee tagged PERSON, a year tagged AMOUNT, a name missed, an item typed
+    orientering that was decided (score 0.41, the least confident), its decision
+    outcome read as "andet", and an item 3 that swallowed item 4 (a missed heading)."""
+    doc = minutes(
+        "minutes/fjordby-byraad-2021-06-14.txt", body="Byrådet", date="2021-06-14",
+        municipality="Fjordby Kommune",
+        preamble="Referat\n[COMMITTEE Byrådet]\nDeltagere: [PERSON Jan Prokopek Jensen] ([PARTY A])\n\n",
+        items=[
+            ItemSpec(1, "Godkendelse af dagsorden", "beslutning", 0.99, sections=[
+                ("Beslutning", "beslutning", "Godkendt."),
+            ]),
+            ItemSpec(2, "Budgetopfølgning pr. 31. marts 2021", "orientering", 0.41, case_number="21/2087",
+                     sections=[
+                ("Sagsfremstilling", "sagsfremstilling",
+                 "[PERSON Økonomiudvalget] har behandlet sagen. Merforbruget i [AMOUNT 2019] var "
+                 "[AMOUNT 12,5 mio. kr.] i alt. Rådmand Per Dalgaard fremlagde sagen."),
+                ("Beslutning", "beslutning", "Tillægsbevillingen blev godkendt."),
+            ]),
+            ItemSpec(3, "Salg af areal ved Havnevej 12", "beslutning", 0.93, case_number="21/6020",
+                     sections=[
+                ("Beslutning", "beslutning", "Godkendt.\n\n4. Eventuelt\nIntet."),
+            ]),
+        ],
+    )
+    return with_decision(doc, 2, "andet", "Tillægsbevillingen blev godkendt.")
+
+
+def council_meeting(n: int) -> Document:
+    """One of many small council meetings: enough documents for `spacy debug data`."""
+    members = ["Jan Prokopek Jensen", "Dorthe Mehlberg"]
+    return minutes(
+        f"minutes/byraad-{n:03d}.txt", body="Byrådet", date=f"20{10 + n % 12:02d}-0{1 + n % 9}-1{n % 10}",
+        preamble=(f"Referat af [COMMITTEE Byrådets] møde nr. {n}\nDeltagere: [PERSON {members[n % 2]}] "
+                  f"([PARTY {'AV'[n % 2]}])\n\n"),
+        items=[
+            ItemSpec(1, f"Sanktioner efter aktivloven {n}", "beslutning", 0.8, case_number=f"{n}/1201", sections=[
+                ("Sagsfremstilling", "sagsfremstilling",
+                 f"Sanktionerne følger [LAW aktivlovens § 13, stk. 7]. Udgiften er [AMOUNT kr. 8,5 mio.]. "
+                 f"[PERSON {members[n % 2]}] spurgte til sagen."),
+                ("Beslutning", "beslutning", "Godkendt."),
+            ]),
+            ItemSpec(2, "Orientering om økonomien", "orientering", 0.9, sections=[
+                ("Sagsfremstilling", "sagsfremstilling",
+                 f"[COMMITTEE Økonomiudvalget] har set på [AMOUNT 12,5 mio. kr.] efter [LAW lov om social service]."),
+                ("Beslutning", "beslutning", "Taget til efterretning."),
+            ]),
+            ItemSpec(3, "Drøftelse af budget", "drøftelse", 0.7, sections=[
+                ("Beslutning", "beslutning", "Drøftet."),
+            ]),
+        ],
+    )

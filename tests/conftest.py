@@ -26,3 +26,11 @@ def shared_minutes(shared_dir: Path) -> list[Path]:
 @pytest.fixture(scope="session")
 def greve_files(shared_dir: Path) -> list[Path]:
     return sorted((shared_dir / "corpora" / "greve").glob("*.json"))
+
+
+@pytest.fixture(autouse=True)
+def _no_progress_lines(monkeypatch):
+    """Long commands print a progress line every REFERAT_PROGRESS_SECONDS when stderr
+    is not a terminal; on a slow machine that would land in tests that read stderr
+    word for word. Tests of the progress lines set it themselves."""
+    monkeypatch.setenv("REFERAT_PROGRESS_SECONDS", "3600")

@@ -9,10 +9,11 @@ import pytest
 from _docs import amiu_2019, failed, sample
 
 from referat.errors import InputError
-from referat.export import EXPORTERS, IMPORTERS, export, export_documents, import_annotations
+from referat.export import EXPORTERS, IMPORTERS, assign_splits, export, export_documents, import_annotations
 from referat.export.jsonl import write_jsonl
+from referat.outputs import OutputRefused
 
-OUTPUTS = {"spacy": "train.spacy", "prodigy": "tasks.jsonl", "doccano": "doccano.jsonl",
+OUTPUTS = {"spacy": "corpus", "prodigy": "tasks.jsonl", "doccano": "doccano.jsonl",
            "labelstudio": "tasks.json", "hf": "dataset", "parquet": "tables"}
 
 
@@ -39,7 +40,8 @@ def exported(request, records, tmp_path_factory):
 
 
 def test_every_format_is_registered_both_ways():
-    assert set(EXPORTERS) == set(IMPORTERS) == set(OUTPUTS)
+    assert set(EXPORTERS) == set(OUTPUTS)
+    assert set(IMPORTERS) == set(OUTPUTS) | {"review"}  # the review page's corrections: import only
 
 
 def test_export_counts_and_skips_error_records(exported):
@@ -104,18 +106,55 @@ def test_export_documents_takes_documents_directly(tmp_path):
 
 
 @pytest.mark.parametrize("line, message", [
-    ("{not json", "line 1: not JSON"),
-    (json.dumps({"items": []}), "not a referat document record"),
-    (json.dumps({"doc_id": "ab", "number": 1, "title": "Godkendelse"}), "an item record"),
-], ids=["broken-json", "not-a-record", "item-record"])
-def test_bad_records_name_file_and_line(tmp_path, line, message):
+    (json.dumps({"items": []}), "line 1: not a referat document record"),
+    (json.dumps({"doc_id": "ab", "number": 1, "title": "Godkendelse"}), "line 1: an item record"),
+], ids=["not-a-record", "item-record"])
+def test_the_wrong_file_is_refused_at_once(tmp_path, line, message):
     path = tmp_path / "bad.jsonl"
     path.write_text(line + "\n", encoding="utf-8")
     with pytest.raises(InputError, match=message) as err:
         export(path, "doccano", tmp_path / "out.jsonl")
     assert str(path) in str(err.value)
+    assert not (tmp_path / "out.jsonl").exists()  # nothing half-written
+
+
+def test_a_damaged_line_is_reported_and_the_rest_exported(records, tmp_path):
+    damaged = tmp_path / "damaged.jsonl"
+    lines = records.read_text(encoding="utf-8").splitlines()
+    damaged.write_text("\n".join([lines[0], '{"doc_id": "x", "source": "a.txt"', lines[1],
+                                   json.dumps({"source": "b.txt", "sha256": "b", "format": "txt",
+                                               "items": [{"number": 1}]})]) + "\n", encoding="utf-8")
+    summary = export(damaged, "doccano", tmp_path / "out.jsonl")
+    assert summary.documents == 2
+    assert summary.failed[0].startswith("line 2: not JSON")
+    assert summary.failed[1].startswith("line 4: not a valid document record")
+
+
+def test_existing_outputs_are_kept_without_force(records, tmp_path):
+    out = tmp_path / "tasks.jsonl"
+    out.write_text("mine\n", encoding="utf-8")
+    with pytest.raises(OutputRefused, match="exists; use --force"):
+        export(records, "prodigy", out)
+    assert out.read_text(encoding="utf-8") == "mine\n"
+    (tmp_path / "other.textcat.jsonl").write_text("mine too\n", encoding="utf-8")
+    with pytest.raises(OutputRefused, match="other.textcat.jsonl: exists"):  # the file beside it counts too
+        export(records, "prodigy", tmp_path / "other.jsonl")
+    export(records, "prodigy", out, force=True)
+    assert out.read_text(encoding="utf-8").startswith('{"text"')
 
 
 def test_unknown_format_lists_the_known_ones(records, tmp_path):
     with pytest.raises(InputError, match="unknown format 'conll'; expected one of spacy, prodigy"):
         export(records, "conll", tmp_path / "x")
+
+
+def test_splits_are_by_document_seeded_and_never_empty():
+    ids = [f"doc{n:03d}" for n in range(10)]
+    splits = assign_splits(ids)
+    assert sorted(splits) == ids
+    assert [list(splits.values()).count(s) for s in ("train", "validation", "test")] == [8, 1, 1]
+    assert assign_splits(reversed(ids)) == splits  # the order of the records does not matter
+    assert assign_splits(ids, seed=1) != splits
+    assert sorted(assign_splits(ids[:3]).values()) == ["test", "train", "validation"]
+    assert set(assign_splits(ids[:2]).values()) <= {"train", "validation", "test"}
+    assert list(assign_splits(ids, (1, 0, 0)).values()).count("train") == 10

@@ -26,6 +26,10 @@ ITEM_TYPES = ("orientering", "beslutning", "drøftelse")
 ENTITY_LABELS = ("COMMITTEE", "PERSON", "PARTY", "AMOUNT", "LAW", "CASE_NUMBER")
 """Labels referat itself produces; optional backends may add ORG, LOC, ..."""
 
+OUTCOMES = ("godkendt", "anbefalet", "afvist", "taget_til_efterretning", "drøftet", "udsat",
+            "oversendt", "andet")
+"""What a body did with an item (ANNOTATION.md §6), in a fixed order (class ids)."""
+
 OCR_MODES = ("auto", "always", "never")
 """When pages are OCR'd: auto (pages without a usable text layer), always (every page
 of a PDF or scan), never."""
@@ -168,6 +172,7 @@ class Item:
     entities: list[Span] = field(default_factory=list)
     type: str | None = None
     classification: Classification | None = None
+    decision: dict[str, Any] | None = None  # ANNOTATION.md §6, as the record holds it
 
     def section(self, kind: str) -> Section | None:
         """The first section of a canonical kind, or None."""
@@ -188,7 +193,7 @@ class Item:
             "absent": list(self.absent),
             "sections": [s.to_dict() for s in self.sections],
             "entities": [e.to_dict() for e in self.entities],
-        }
+        } | ({"decision": self.decision} if self.decision is not None else {})
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Item:

@@ -15,8 +15,13 @@ from typing import Any
 from referat.errors import InputError
 
 
-def read_records(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, JSON object) for each non-blank line of a JSONL file."""
+def read_records(path: str | Path, broken: list[str] | None = None
+                 ) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, JSON object) for each non-blank line of a JSONL file.
+
+    A line that is not a JSON object raises `InputError`; with a `broken` list,
+    it is noted there instead ("line N: why") and the reading goes on.
+    """
     name = str(path)
     try:
         with open(path, encoding="utf-8") as f:
@@ -26,10 +31,15 @@ def read_records(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
                 try:
                     record = json.loads(line)
                 except json.JSONDecodeError as err:
-                    raise InputError(f"line {number}: not JSON ({err.msg})", path=name) from None
-                if not isinstance(record, dict):
-                    raise InputError(f"line {number}: not a JSON object", path=name)
-                yield number, record
+                    problem = f"line {number}: not JSON ({err.msg})"
+                else:
+                    if isinstance(record, dict):
+                        yield number, record
+                        continue
+                    problem = f"line {number}: not a JSON object"
+                if broken is None:
+                    raise InputError(problem, path=name)
+                broken.append(problem)
     except UnicodeDecodeError as err:
         raise InputError("not UTF-8 JSONL", path=name) from err
     except FileNotFoundError as err:

@@ -1,40 +1,49 @@
-"""A static review page: what referat tagged, for a person to look over.
+"""A static review page: what referat tagged, for a person to look over and correct.
 
-One self-contained HTML file (inline CSS and JS, a Content-Security-Policy
-that forbids every fetch and runs only the page's own script, by hash):
-documents, their items with type and score, the source page for paged
-inputs, entities highlighted by label with their normalised value on hover,
-and filters by item type and entity label. Document text is untrusted: every
-piece of it is HTML-escaped here, and the CSP stops any script that slipped
-through anyway.
+One self-contained HTML file, no server: the records travel inside it, each
+gzipped and base64-encoded (a tenth of the HTML to parse, and a record is
+decoded only when the page shows it, so 300 meetings open at once), with a
+small JSON index of documents and items; the page's one script (inline,
+allowed by its hash in a Content-Security-Policy that forbids every fetch)
+renders a page of items at a time, least confident first or document by document, with the entity
+labels shown in the text (as displaCy shows them), overlapping spans stacked,
+a search box and filters by body, date and type. The reviewer adds, relabels
+and deletes spans, changes an item's type, decision outcome and boundaries,
+and marks items reviewed; the work stays in the browser's storage until
+"Save corrections" downloads it as JSONL for `referat import --format review`
+(`referat.export.corrections`). Nothing leaves the page.
+
+Document text is untrusted: it reaches the page only base64-encoded, or in
+the index as JSON with `<`, `>` and `&` escaped so it can never close its
+block, and the script puts it into the page as text, never as markup.
 """
 
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import html
+import json
 import re
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from referat import __version__
 from referat.export import Records
-from referat.export.units import Unit, printed_page, units
-from referat.model import ENTITY_LABELS, ITEM_TYPES, Document, Page, Span
+from referat.export.corrections import SOURCE
+from referat.model import ENTITY_LABELS, ITEM_TYPES, OUTCOMES, Document
+from referat.outputs import atomic_file
 
 TEMPLATES = Path(__file__).resolve().parent / "data" / "templates"
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
-UNTYPED = "none"
-_DANISH_SEPARATORS = str.maketrans(",.", ".,")
-
-
-def _e(value: Any) -> str:
-    return html.escape(str(value), quote=True)
+_DATA = "{{data}}"
+PAGE_SIZE = 20  # items per page: the page renders only these, however large the archive
+_UNSAFE_IN_SCRIPT = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                                   "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
 @lru_cache(maxsize=1)
@@ -50,186 +59,104 @@ class ReviewSummary:
     items: int = 0
     entities: int = 0
     skipped: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
 
 
-def _danish_number(value: Any) -> str:
-    """`20000000.0` -> `20.000.000`, `8500.5` -> `8.500,50`: as Danish minutes print them."""
-    if not isinstance(value, (int, float)):
-        return str(value)
-    english = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-    return english.translate(_DANISH_SEPARATORS)
+def script_json(value: Any) -> str:
+    """JSON that is safe inside a `<script type="application/json">` block."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_UNSAFE_IN_SCRIPT)
 
 
-def describe_norm(norm: dict[str, Any] | None) -> str:
-    """A normalised value as a reader would say it: `aktivloven § 13 d, stk. 5`, `20.000.000 DKK`."""
-    rest = {key: value for key, value in (norm or {}).items() if value is not None}
-    parts: list[str] = []
-    if "value" in rest:
-        value = _danish_number(rest.pop("value"))
-        if "max" in rest:
-            value += "–" + _danish_number(rest.pop("max"))
-        parts.append(f"{value} {rest.pop('currency', '')}".strip())
-    if "act" in (norm or {}):  # a LAW; a bare § has act null
-        law = rest.pop("act", "(no act)")
-        law += f" § {rest.pop('section')}" if "section" in rest else ""
-        law += f", stk. {rest.pop('subsection')}" if "subsection" in rest else ""
-        law += f", nr. {rest.pop('number')}" if "number" in rest else ""
-        parts.append(law)
-    if "name" in rest:
-        name = rest.pop("name")
-        parts.append(f"{name} ({rest.pop('party')})" if "party" in rest else str(name))
-    parts.extend(f"{key}: {value}" for key, value in rest.items())
-    return "; ".join(parts)
+def _index_entry(doc: Document) -> dict[str, Any]:
+    """What the page needs of a document before decoding it: to order, filter and list."""
+    m = doc.meeting
+    return {"doc_id": doc.doc_id, "sha256": doc.sha256, "source": doc.source, "format": doc.format,
+            "meeting": {"body": m.body, "date": m.date, "municipality": m.municipality},
+            "ocr": ocr_summary(doc),
+            "items": [{"number": i.number, "title": i.title, "type": i.type, "start": i.start, "end": i.end,
+                       "classification": {"score": i.classification.score} if i.classification else None}
+                      for i in doc.items]}
 
 
-def _page_label(doc: Document, start: int, end: int) -> str:
-    first, last = printed_page(doc, start), printed_page(doc, max(start, end - 1))
-    if first is None:
-        return ""
-    label = f"page {first}" if last in (None, first) else f"pages {first}–{last}"
-    return label + _ocr_note([p for p in doc.pages if p.ocr and p.start < end and p.end > start])
-
-
-def _ocr_note(pages: list[Page]) -> str:
-    """" (OCR, 91%)": pages read from their scans, with the weakest page's mean word confidence."""
-    if not pages:
-        return ""
-    scores = [p.ocr_confidence for p in pages if p.ocr_confidence is not None]
-    return f" (OCR, {min(scores):.0%})" if scores else " (OCR)"
-
-
-def _ocr_summary(scanned: list[Page], total: int) -> str:
+def ocr_summary(doc: Document) -> str | None:
+    """"OCR: 2 of 5 pages read from the scan, weakest page 87% sure", or None for a text layer."""
+    scanned = [p for p in doc.pages if getattr(p, "ocr", False)]
+    if not scanned:
+        return None
     scores = [p.ocr_confidence for p in scanned if p.ocr_confidence is not None]
     weakest = f", weakest page {min(scores):.0%} sure" if scores else ""
-    return f"OCR: {len(scanned)} of {total} pages read from the scan{weakest}"
+    return f"OCR: {len(scanned)} of {len(doc.pages)} pages read from the scan{weakest}"
 
 
-def _visible_marks(spans: list[Span]) -> list[Span]:
-    """Spans to highlight in the text: where they overlap, the longer one wins."""
-    kept: list[Span] = []
-    for span in sorted(spans, key=lambda s: (s.start, s.start - s.end)):
-        if not kept or span.start >= kept[-1].end:
-            kept.append(span)
-    return kept
+def read_page_records(page: str) -> list[dict[str, Any]]:
+    """The records inside a review page (for tests and for anyone who lost the JSONL)."""
+    match = re.search(r'<script type="application/octet-stream" id="referat-data">(.*?)</script>', page, re.S)
+    lines = match.group(1).split("\n") if match and match.group(1) else []
+    return [json.loads(gzip.decompress(base64.b64decode(line))) for line in lines]
 
 
-def _hover(doc: Document, unit: Unit, span: Span) -> str:
-    page = printed_page(doc, unit.start + span.start)
-    parts = [span.label, describe_norm(span.norm), f"by {span.source}", f"page {page}" if page else ""]
-    return " · ".join(p for p in parts if p)
+def _filled(part: str, values: dict[str, str]) -> str:
+    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], part)
 
 
-def _marked_text(doc: Document, unit: Unit) -> str:
-    marks = _visible_marks(unit.spans)
-    text = unit.text[:max([len(unit.text.rstrip())] + [s.end for s in marks])]  # no trailing blank lines
-    out: list[str] = []
-    position = 0
-    for span in marks:
-        out.append(_e(text[position:span.start]))
-        out.append(f'<mark class="ent" data-label="{_e(span.label)}" title="{_e(_hover(doc, unit, span))}">'
-                   f"{_e(text[span.start:span.end])}</mark>")
-        position = span.end
-    out.append(_e(text[position:]))
-    return f'<div class="text">{"".join(out)}</div>'
+def write_page(docs: Iterable[Document], f: TextIO, *, title: str = "referat review",
+               records: str = "records.jsonl", skipped: Callable[[], list[str]] = list,
+               summary: ReviewSummary | None = None) -> None:
+    """Stream the review page for `docs` to `f`, one document at a time.
 
-
-def _chips(doc: Document, unit: Unit) -> str:
-    if not unit.spans:
-        return ""
-    chips = []
-    for span in unit.spans:
-        norm = describe_norm(span.norm)
-        norm = "" if norm == span.text else norm
-        chips.append(f'<li class="chip" data-label="{_e(span.label)}" title="{_e(_hover(doc, unit, span))}">'
-                     f"<b>{_e(span.label)}</b> {_e(span.text)}"
-                     + (f' <span class="norm">→ {_e(norm)}</span>' if norm else "") + "</li>")
-    return f'<ul class="chips">{"".join(chips)}</ul>'
-
-
-def _item_html(doc: Document, unit: Unit) -> str:
-    item = unit.item
-    kind = item.type or UNTYPED
-    head = [f'<span class="num">{_e(item.number)}.</span> {_e(item.title)}',
-            f'<span class="badge type-{_e(kind)}">{_e(kind)}</span>']
-    if item.classification:
-        c = item.classification
-        head.append(f'<span class="score" title="{_e("; ".join(c.evidence))}">'
-                    f"score {c.score:.2f} ({_e(c.source)})</span>")
-    if item.closed:
-        head.append('<span class="badge closed">lukket</span>')
-    if item.case_number:
-        head.append(f'<span class="case">sag {_e(item.case_number)}</span>')
-    page = _page_label(doc, unit.start, unit.end)
-    if page:
-        head.append(f'<span class="page">{_e(page)}</span>')
-    labels = " ".join(sorted({s.label for s in unit.spans}))
-    return (f'<article class="item" data-type="{_e(kind)}" data-labels="{_e(labels)}">'
-            f'<h3>{" ".join(head)}</h3>{_chips(doc, unit)}'
-            f"<details><summary>text</summary>{_marked_text(doc, unit)}</details></article>")
-
-
-def _document_html(doc: Document) -> str:
-    m = doc.meeting
-    scanned = [p for p in doc.pages if p.ocr]
-    facts = [m.body, m.date, m.municipality, doc.format,
-             f"{len(doc.items)} items", f"{len(doc.pages)} pages" if printed_page(doc, 0) else None,
-             _ocr_summary(scanned, len(doc.pages)) if scanned else None]
-    parts = [f'<section class="doc" id="doc-{_e(doc.doc_id)}">', f"<h2>{_e(doc.source)}</h2>",
-             f'<p class="meta">{_e(" · ".join(f for f in facts if f))}</p>']
-    if doc.warnings:
-        parts.append('<p class="problems">' + "<br>".join(_e(f"{w.code}: {w.message}") for w in doc.warnings) + "</p>")
-    for unit in units(doc):
-        if unit.item:
-            parts.append(_item_html(doc, unit))
-        else:
-            parts.append(f'<div class="outside">{_chips(doc, unit)}<details><summary>text outside items'
-                         f"</summary>{_marked_text(doc, unit)}</details></div>")
-    parts.append("</section>")
-    return "\n".join(parts)
-
-
-def _toggle(kind: str, value: str, count: int) -> str:
-    face = (f'<span data-label="{_e(value)}">{_e(value)}</span>' if kind == "label"
-            else f'<span class="badge type-{_e(value)}">{_e(value)}</span>')
-    return (f'<label class="toggle"><input type="checkbox" data-filter="{kind}" value="{_e(value)}" checked>'
-            f'{face} <span class="n">{count}</span></label>')
+    `skipped` is asked for the list of skipped records once all documents
+    are written (a streaming reader only knows it then).
+    """
+    page, script = _template()
+    head, tail = page.split(_DATA)
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    values = {"version": html.escape(__version__), "title": html.escape(title, quote=True),
+              "script": script, "script_hash": f"sha256-{digest}"}
+    f.write(_filled(head, values))
+    key = hashlib.sha256()
+    labels: set[str] = set()
+    index: list[dict[str, Any]] = []
+    for n, doc in enumerate(docs):
+        record = json.dumps(doc.to_dict(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        f.write(("\n" if n else "") + base64.b64encode(gzip.compress(record, compresslevel=6, mtime=0)).decode("ascii"))
+        index.append(_index_entry(doc))
+        key.update(f"{doc.doc_id}:{doc.sha256}\n".encode())
+        spans = doc.all_entities()
+        labels.update(s.label for s in spans)
+        if summary is not None:
+            summary.documents += 1
+            summary.items += len(doc.items)
+            summary.entities += len(spans)
+    meta = {
+        "version": __version__, "key": key.hexdigest()[:20], "records": records,
+        "download": f"{Path(records).stem}.corrections.jsonl",
+        "labels": list(ENTITY_LABELS) + sorted(labels - set(ENTITY_LABELS)),
+        "types": list(ITEM_TYPES), "outcomes": list(OUTCOMES), "source": SOURCE,
+        "skipped": skipped(), "page_size": PAGE_SIZE, "index": index,
+    }
+    f.write(_filled(tail, values | {"meta": script_json(meta)}))
 
 
 def render(docs: Iterable[Document], *, title: str = "referat review", skipped: Iterable[str] = ()) -> str:
     """The review page for `docs` as one HTML string."""
-    docs = list(docs)
+    import io
+
+    out = io.StringIO()
     skipped = list(skipped)
-    types = Counter(item.type or UNTYPED for doc in docs for item in doc.items)
-    labels = Counter(span.label for doc in docs for span in doc.all_entities())
-    label_order = [l for l in ENTITY_LABELS if l in labels] + sorted(set(labels) - set(ENTITY_LABELS))
-    type_order = [t for t in (*ITEM_TYPES, UNTYPED) if t in types]
-    skipped_html = ""
-    if skipped:
-        skipped_html = ('<section class="skipped"><h2>Skipped (no usable output)</h2><ul>'
-                        + "".join(f"<li>{_e(s)}</li>" for s in skipped) + "</ul></section>")
-    page, script = _template()
-    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
-    values = {
-        "version": _e(__version__),
-        "title": _e(title),
-        "summary": _e(f"{len(docs)} documents · {sum(types.values())} items · "
-                      f"{sum(labels.values())} entities" + (f" · {len(skipped)} skipped" if skipped else "")),
-        "type_filters": "".join(_toggle("type", t, types[t]) for t in type_order),
-        "label_filters": "".join(_toggle("label", l, labels[l]) for l in label_order),
-        "skipped": skipped_html,
-        "documents": "\n".join(_document_html(doc) for doc in docs),
-        "script": script,
-        "script_hash": f"sha256-{digest}",
-    }
-    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], page)
+    write_page(docs, out, title=title, skipped=lambda: skipped)
+    return out.getvalue()
 
 
-def write_review(records_path: str | Path, out: str | Path) -> ReviewSummary:
-    """Write the review page for a referat JSONL file."""
-    records = Records(records_path)
-    docs = list(records)
-    out = Path(out)
-    out.write_text(render(docs, title=f"referat review: {Path(records_path).name}", skipped=records.skipped),
-                   encoding="utf-8")
-    return ReviewSummary(out=out, documents=len(docs), items=sum(len(d.items) for d in docs),
-                         entities=sum(len(d.all_entities()) for d in docs), skipped=records.skipped)
+def write_review(records_path: str | Path, out: str | Path,
+                 on_record: Callable[[], None] | None = None) -> ReviewSummary:
+    """Write the review page for a referat JSONL file (atomically; the caller checks
+    the target with `referat.outputs.check_target`)."""
+    records = Records(records_path, on_record=on_record)
+    summary = ReviewSummary(out=Path(out))
+    name = Path(records_path).name
+    with atomic_file(out, "w", encoding="utf-8") as f:
+        write_page(records, f, title=f"referat review: {name}", records=name,
+                   skipped=lambda: records.skipped, summary=summary)
+    summary.skipped = records.skipped
+    summary.failed = records.failed
+    return summary

@@ -30,7 +30,7 @@ import json
 import logging
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from itertools import islice
@@ -229,11 +229,13 @@ class Archive:
         self._index((_Entry(doc, doc.source) for doc in docs), summary, batch)
         return summary
 
-    def index_records(self, path: str | Path, *, batch: int = BATCH) -> IndexSummary:
+    def index_records(self, path: str | Path, *, batch: int = BATCH,
+                      on_line: Callable[[], None] | None = None) -> IndexSummary:
         """Index a referat JSONL file: lines indexed before are skipped unread, a line
-        that is not a document record is named in `failed`, error records in `skipped`."""
+        that is not a document record is named in `failed`, error records in `skipped`.
+        `on_line` is called for every record line read (a progress bar)."""
         summary = IndexSummary()
-        self._index(self._entries(Path(path), summary), summary, batch)
+        self._index(self._entries(Path(path), summary, on_line), summary, batch)
         summary.failed.sort(key=_line_number)  # bad JSON is found on reading, bad values on writing
         return summary
 
@@ -245,7 +247,8 @@ class Archive:
             with errors(self.path):
                 self._write(chunk, summary)
 
-    def _entries(self, path: Path, summary: IndexSummary) -> Iterator[_Entry]:
+    def _entries(self, path: Path, summary: IndexSummary,
+                 on_line: Callable[[], None] | None = None) -> Iterator[_Entry]:
         name = str(path)
         try:
             f = open(path, "rb")
@@ -258,6 +261,8 @@ class Archive:
                 line = line.strip()
                 if not line:
                     continue
+                if on_line is not None:
+                    on_line()
                 digest = hashlib.sha256(line).hexdigest()
                 with errors(self.path):
                     if self.db.execute("SELECT 1 FROM records WHERE hash = ?", (digest,)).fetchone():

@@ -16,6 +16,7 @@ from pathlib import Path
 import typer
 
 from referat.cli import app
+from referat.cli.progress import progress
 from referat.cli.terminal import shown
 from referat.errors import ReferatError
 from referat.model import ITEM_TYPES
@@ -40,6 +41,12 @@ def _fail(err: BaseException) -> None:
         message, status = f"unexpected error: {type(err).__name__}: {err} (run with -vv for the traceback)", 1
     typer.echo(f"referat: error: {shown(message)}", err=True)
     raise typer.Exit(status)
+
+
+def _record_lines(path: Path) -> int:
+    """How many lines hold a record: the length of the progress bar."""
+    with path.open("rb") as f:
+        return sum(1 for line in f if line.strip())
 
 
 def _list(what: str, entries: list[str], most: int = 5) -> None:
@@ -79,10 +86,11 @@ def index(
             _fail(QueryError("is the archive itself; give the records `referat process` wrote",
                              path=str(path)))
     total = IndexSummary()
+    lines = sum(_record_lines(path) for path in records)
     try:
-        with Archive(db, timeout=wait) as archive:
+        with Archive(db, timeout=wait) as archive, progress("index", total=lines, unit="records") as bar:
             for path in records:
-                summary = archive.index_records(path)
+                summary = archive.index_records(path, on_line=bar.advance)
                 total.added += summary.added
                 total.replaced += summary.replaced
                 total.unchanged += summary.unchanged

@@ -13,6 +13,7 @@ import typer
 
 from referat.batch import SUPPORTED_EXTENSIONS, Batch, BatchConfig, BatchError, Outcome
 from referat.cli import app
+from referat.cli.progress import progress
 from referat.cli.terminal import shown
 from referat.pipeline import Options
 
@@ -87,23 +88,26 @@ def process(
     """
     options = Options(ner=ner, classifier=classifier, segmenter=segmenter, max_bytes=int(max_mb * _MB),
                       max_pages=max_pages, timeout_s=timeout, ocr=ocr.value)
-    progress = _progress_bar() if output != "-" and sys.stderr.isatty() else None
+    bar = None
 
     def report(outcome: Outcome) -> None:
         if not outcome.ok:
             problems = "; ".join(f"{p.message} ({p.code})" for p in outcome.errors)
-            _say(f"referat: error: {shown(outcome.path)}: {problems}", progress)
-        if progress is not None:
-            progress.advance(bar)
+            line = f"referat: error: {shown(outcome.path)}: {problems}"
+            if bar is not None:
+                bar.say(line)
+            else:
+                typer.echo(line, err=True)
+        if bar is not None:
+            bar.advance()
 
     try:
         config = BatchConfig(options=options, unit=unit.value, workers=workers,
                              engine="dask" if scheduler else engine.value, scheduler=scheduler,
                              resume=resume)
         batch = Batch(paths, output, config)
-        with progress or nullcontext():
-            if progress is not None:
-                bar = progress.add_task("processing", total=len(batch.todo))
+        records_on_screen = output == "-" and sys.stdout.isatty()  # a bar would tear them
+        with nullcontext() if records_on_screen else progress("process", total=len(batch.todo)) as bar:
             summary = batch.run(on_outcome=report)
     except BatchError as err:
         _fail(str(err), 2)
@@ -122,22 +126,6 @@ def process(
     documents = "document" if summary.total == 1 else "documents"
     typer.echo(f"referat: {summary.total} {documents}, {summary.failed} failed{done}", err=True)
     raise typer.Exit(1 if summary.failed else 0)
-
-
-def _progress_bar():
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeRemainingColumn(), console=Console(stderr=True), transient=True)
-
-
-def _say(line: str, progress) -> None:
-    """A line on stderr that does not tear the progress bar."""
-    if progress is not None:
-        progress.console.print(line, markup=False, highlight=False, soft_wrap=True)
-    else:
-        typer.echo(line, err=True)
 
 
 def _fail(message: str, status: int):

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from referat import __version__
-from referat.errors import InputError
-from referat.model import ITEM_TYPES, Document, Item, Meeting, Span
+from referat.export.report import ImportReport
+from referat.model import ITEM_TYPES, Classification, Document, Item, Meeting, Span
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,8 @@ META_KEY = "referat"
 """The key under which every exported task carries its unit's `meta`."""
 
 _ITEM_HEADER_DROP = ("entities", "type", "classification")
+HUMAN = "human"  # Classification.source of a type a person set or confirmed
+HEADING_LINES = 3  # a heading, and a title some layouts repeat below it
 _META_REQUIRED = ("doc_id", "sha256", "source", "format", "length", "offset")
 
 
@@ -79,9 +81,33 @@ class Unit:
             for key in _ITEM_HEADER_DROP:
                 header.pop(key)
             meta["item"] = header
+            meta["type"] = self.item.type
+            meta["classification"] = (self.item.classification.to_dict()
+                                      if self.item.classification else None)
         if with_spans:
             meta["spans"] = [[s.start, s.end, s.label, s.source, s.norm] for s in self.spans]
         return meta
+
+    @property
+    def training_text(self) -> str:
+        """The text a model may learn the item type from: the printed type marker
+        (`(B)`, `Til beslutning`), which is the label itself, cut out of the
+        heading lines (ANNOTATION.md §2)."""
+        from referat.classify.features import strip_marker
+
+        lines = self.text.split("\n")
+        for i, line in enumerate(lines[:HEADING_LINES]):
+            bare, marker = strip_marker(line)
+            if marker is not None:
+                lines[i] = bare
+        return "\n".join(lines)
+
+
+def decision_of(item: Item) -> dict[str, Any] | None:
+    """The item's decision as the record holds it (ANNOTATION.md §6), whether the
+    model keeps it as a dict or as a dataclass with `to_dict()`."""
+    decision = getattr(item, "decision", None)
+    return decision.to_dict() if hasattr(decision, "to_dict") else decision
 
 
 def printed_page(doc: Document, offset: int) -> int | None:
@@ -123,51 +149,81 @@ def units(doc: Document) -> list[Unit]:
 
 @dataclass
 class Part:
-    """A unit as an annotation file gives it back: its meta, text and labels."""
+    """A unit as an annotation file gives it back: its meta, text and labels.
+
+    `spans` is None where the task says nothing about spans (a text
+    classification task): the unit keeps the spans it was exported with.
+    `typed` says whether a person answered the item-type question; where
+    nobody did, the item keeps the type and classification it was exported
+    with (which `referat train` does not take for a person's label). Where
+    several parts give the same unit (a Prodigy `ner_manual` file and a
+    `textcat` file, or a second pass), spans come from the last part that has
+    spans and the type from the last part that answered it.
+    """
 
     meta: dict[str, Any]
     text: str
-    spans: list[Span]  # relative to `text`
+    spans: list[Span] | None
     item_type: str | None
+    typed: bool = True
     reviewed: bool = True  # False: no human answer recorded (predictions only)
+    where: str = ""  # "task 12", "line 3": for the report
 
 
-def meta_of(task: dict[str, Any], path: str, where: str) -> dict[str, Any]:
-    """The referat meta block of a task, or an error saying why it is missing."""
+def meta_of(task: dict[str, Any], report: ImportReport, where: str) -> dict[str, Any] | None:
+    """The referat meta block of a task, or None (reported) where it is missing."""
     meta = task.get(META_KEY)
     if meta is None and isinstance(task.get("meta"), dict):
         meta = task["meta"].get(META_KEY)
     if not isinstance(meta, dict):
-        raise InputError(f"{where}: no {META_KEY!r} metadata; import takes the tasks "
-                         "that `referat export` wrote (with their metadata kept)", path=path)
+        report.skip_record("no referat metadata (not a task `referat export` wrote, or the "
+                           "metadata was dropped)", where, fault=True)
+        return None
     missing = [key for key in _META_REQUIRED if key not in meta]
     if missing:
-        raise InputError(f"{where}: the {META_KEY!r} metadata lacks {', '.join(missing)}", path=path)
+        report.skip_record(f"referat metadata lacks {', '.join(missing)}", where, fault=True)
+        return None
     return meta
 
 
-def assemble(parts: Iterable[Part], path: str, *, reviewed_only: bool = False) -> Iterator[Document]:
+def assemble(parts: Iterable[Part], path: str, report: ImportReport, *,
+             reviewed_only: bool = False) -> Iterator[Document]:
     """Documents (gold records) from annotated units, in the order first seen.
 
-    A later answer for the same unit replaces an earlier one (a second pass
-    over a task). Text the file does not cover (units nobody annotated) is
-    left blank, so offsets stay those of the original document.
+    Text the file does not cover (units nobody annotated) is left blank, so
+    offsets stay those of the original document.
     """
     grouped: dict[str, dict[int, Part]] = {}
-    skipped = 0
     for part in parts:
         if reviewed_only and not part.reviewed:
-            skipped += 1
+            report.skip_record("no human answer (--reviewed-only)")
             continue
-        grouped.setdefault(part.meta["doc_id"], {})[part.meta["offset"]] = part
-    if skipped:
-        log.info("%s: %d tasks without a human answer left out", path, skipped)
+        units_of = grouped.setdefault(part.meta["doc_id"], {})
+        offset = part.meta["offset"]
+        units_of[offset] = _merged(units_of.get(offset), part)
     for doc_parts in grouped.values():
-        yield _document(sorted(doc_parts.values(), key=lambda p: p.meta["offset"]), path)
+        yield _document(sorted(doc_parts.values(), key=lambda p: p.meta["offset"]), path, report)
 
 
-def _document(parts: list[Part], path: str) -> Document:
+def _merged(earlier: Part | None, later: Part) -> Part:
+    if earlier is None:
+        return later
+    return replace(later,
+                   spans=later.spans if later.spans is not None else earlier.spans,
+                   item_type=later.item_type if later.typed else earlier.item_type,
+                   typed=later.typed or earlier.typed,
+                   reviewed=later.reviewed or earlier.reviewed)
+
+
+def human_classification(item_type: str, tool: str) -> Classification:
+    """The classification of a type a person set: what `referat train` trusts."""
+    return Classification(label=item_type, score=1.0, scores={t: float(t == item_type) for t in ITEM_TYPES},
+                          evidence=[f"set by a person in {tool}"], source=HUMAN)
+
+
+def _document(parts: list[Part], path: str, report: ImportReport) -> Document:
     first = parts[0].meta
+    tool = report.format
     length = first["length"]
     pieces: list[str] = []
     position = 0
@@ -175,17 +231,24 @@ def _document(parts: list[Part], path: str) -> Document:
     outside: list[Span] = []
     for part in parts:
         offset = part.meta["offset"]
-        if offset < position or offset + len(part.text) > length:
-            raise InputError(f"document {first['doc_id']}: task text at {offset} overlaps another "
-                             "task or runs past the document; was the text edited?", path=path)
+        if offset < position or offset + len(part.text) > length or part.meta["doc_id"] != first["doc_id"]:
+            report.skip_record("task text overlaps another task or runs past its document (was "
+                               "the text edited?)", part.where, fault=True)
+            continue
         pieces.append(" " * (offset - position) + part.text)
         position = offset + len(part.text)
-        spans = [_absolute(span, part, offset, path) for span in _restored(part)]
+        spans = [s for s in (_absolute(span, part, offset, report) for span in _restored(part)) if s]
         if part.meta.get("item") is None:
             outside.extend(spans)
             continue
         item = Item.from_dict(part.meta["item"])
-        item.type = _checked_type(part.item_type, path)
+        if part.typed:  # a person answered: the type is theirs
+            item.type = _checked_type(part.item_type, part.where, report)
+            item.classification = human_classification(item.type, tool) if item.type else None
+        else:  # nobody answered: the type as exported, with the classification that made it
+            item.type = part.meta.get("type")
+            exported = part.meta.get("classification")
+            item.classification = Classification.from_dict(exported) if exported else None
         item.entities = spans
         items.append(item)
     pieces.append(" " * (length - position))
@@ -199,9 +262,13 @@ def _document(parts: list[Part], path: str) -> Document:
 
 
 def _restored(part: Part) -> list[Span]:
-    """The part's spans; one the annotator left as exported gets its producer and norm back."""
+    """The part's spans, or the exported ones where it has none; a span the
+    annotator left as exported gets its producer and norm back."""
     exported = {(s, e, label): (source, norm)
                 for s, e, label, source, norm in part.meta.get("spans") or []}
+    if part.spans is None:
+        return [Span(label, s, e, "", norm=norm, source=source)
+                for (s, e, label), (source, norm) in sorted(exported.items())]
     spans = []
     for span in part.spans:
         original = exported.get((span.start, span.end, span.label))
@@ -211,19 +278,38 @@ def _restored(part: Part) -> list[Span]:
     return sorted(spans, key=lambda s: (s.start, s.end, s.label))
 
 
-def _absolute(span: Span, part: Part, offset: int, path: str) -> Span:
+def _absolute(span: Span, part: Part, offset: int, report: ImportReport) -> Span | None:
     if span.end > len(part.text):
-        raise InputError(f"document {part.meta['doc_id']}: {span.label} span [{span.start}, "
-                         f"{span.end}) runs past its task text", path=path)
+        report.skip_span("span runs past its task text", f"{part.where} [{span.start}, {span.end})",
+                         fault=True)
+        return None
     text = part.text[span.start:span.end]
     if span.text and span.text != text:
-        raise InputError(f"document {part.meta['doc_id']}: {span.label} span says {span.text!r} "
-                         f"but the task text has {text!r} there", path=path)
+        report.skip_span("span text differs from the task text at its offsets",
+                         f"{part.where} {span.text!r} vs {text!r}", fault=True)
+        return None
     return replace(span, start=span.start + offset, end=span.end + offset, text=text)
 
 
-def _checked_type(item_type: str | None, path: str) -> str | None:
+def _checked_type(item_type: str | None, where: str, report: ImportReport) -> str | None:
     if item_type is not None and item_type not in ITEM_TYPES:
-        raise InputError(f"unknown item type {item_type!r}; expected one of "
-                         f"{', '.join(ITEM_TYPES)}", path=path)
+        report.skip_span(f"unknown item type (expected one of {', '.join(ITEM_TYPES)})",
+                         f"{where} {item_type!r}", fault=True)
+        return None
     return item_type
+
+
+def new_span(label: Any, start: Any, end: Any, text: Any, source: str, report: ImportReport,
+             where: str) -> Span | None:
+    """A span from an annotation file, or None (reported) where it is unusable."""
+    if not isinstance(label, str) or not label:
+        report.skip_span("span without a label", where, fault=True)
+        return None
+    if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool):
+        report.skip_span("span offsets are not character offsets", f"{where} {start!r}-{end!r}",
+                         fault=True)
+        return None
+    if not 0 <= start < end:
+        report.skip_span("empty or reversed span", f"{where} [{start}, {end})", fault=True)
+        return None
+    return Span(label, start, end, text if isinstance(text, str) else "", source=source)
