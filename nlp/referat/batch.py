@@ -102,7 +102,8 @@ class BatchConfig:
         """What decides a successful record's content; limits only decide failures."""
         o = self.options
         key = {"referat_version": __version__, "unit": self.unit, "ner": o.ner,
-               "classifier": o.classifier, "annotate": o.annotate, "classify": o.classify}
+               "classifier": o.classifier, "annotate": o.annotate, "classify": o.classify,
+               "decide": o.decide, "decision_model": o.decision_model}
         return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
 
 

@@ -1,4 +1,4 @@
-"""The whole pipeline for one document: ingest → normalise → segment → annotate → classify.
+"""The whole pipeline for one document: ingest → normalise → segment → annotate → classify → decide.
 
 `Pipeline` loads its models once (annotator, classifier) and then turns paths
 into `Document`s. A file that cannot be read gives a `Document` whose
@@ -26,6 +26,8 @@ class Options:
     classifier: str = "default"  # "default" (shipped model + rules), "rules", or a model directory
     annotate: bool = True
     classify: bool = True
+    decide: bool = True  # decisions and votes per item (referat.decide)
+    decision_model: str = "default"  # "default" (shipped outcome model + rules), "rules", or a model directory
     max_bytes: int = 100 * 1024 * 1024
     max_pages: int = 2000
     timeout_s: float = 120.0
@@ -38,6 +40,7 @@ class Pipeline:
         self.options = options or Options()
         self._annotator = None
         self._classifier = None
+        self._decider = None
 
     @property
     def annotator(self):
@@ -54,6 +57,14 @@ class Pipeline:
 
             self._classifier = load_classifier(self.options.classifier)
         return self._classifier
+
+    @property
+    def decider(self):
+        if self._decider is None and self.options.decide:
+            from referat.decide import load_decider
+
+            self._decider = load_decider(self.options.decision_model)
+        return self._decider
 
     def process(self, path: str | Path) -> Document:
         """Read and analyse one file; problems end up in `Document.errors`."""
@@ -91,6 +102,9 @@ class Pipeline:
             if self.classifier is not None and doc.items:
                 stage = "classify"
                 self.classifier.classify(doc)
+            if self.decider is not None:
+                stage = "decide"
+                self.decider.decide(doc)
         except ReferatError as err:
             doc.errors.append(Problem(err.code, err.message, stage))
         return doc

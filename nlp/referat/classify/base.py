@@ -162,9 +162,11 @@ class ModelClassifier(Classifier):
 # --- model directories: meta and checksums -----------------------------------
 
 
-def read_meta(directory: str | Path, backend: str | None = None) -> dict:
+def read_meta(directory: str | Path, backend: str | None = None,
+              labels: Sequence[str] = ITEM_TYPES) -> dict:
     """The meta.json of a verified model directory (which backend, labels, version, data);
-    with `backend`, a directory of another backend is refused."""
+    with `backend`, a directory of another backend is refused; `labels` are the
+    classes the caller expects (the item types, or another model's)."""
     path = Path(directory) / META
     if not path.is_file():
         raise ModelError(f"not a referat model directory (no {META})", path=str(directory))
@@ -173,8 +175,8 @@ def read_meta(directory: str | Path, backend: str | None = None) -> dict:
         meta = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as err:
         raise ModelError(f"broken {META} ({err})", path=str(directory)) from err
-    if list(meta.get("labels", [])) != list(ITEM_TYPES):
-        raise ModelError(f"model labels {meta.get('labels')} are not {list(ITEM_TYPES)}",
+    if list(meta.get("labels", [])) != list(labels):
+        raise ModelError(f"model labels {meta.get('labels')} are not {list(labels)}",
                          path=str(directory))
     if backend and meta.get("backend") != backend:
         raise ModelError(f"model backend is {meta.get('backend')!r}, not {backend!r}",
@@ -183,8 +185,12 @@ def read_meta(directory: str | Path, backend: str | None = None) -> dict:
 
 
 def seal(directory: Path, model: ModelClassifier) -> Path:
-    """Write meta.json, then SHA256SUMS over every file: the last step of each `save`."""
-    meta = model.meta | {"backend": model.backend, "labels": list(ITEM_TYPES), "params": model.params}
+    """Write meta.json, then SHA256SUMS over every file: the last step of each `save`.
+
+    `model.labels` names its classes where they are not the item types.
+    """
+    labels = list(getattr(model, "labels", ITEM_TYPES))
+    meta = model.meta | {"backend": model.backend, "labels": labels, "params": model.params}
     (directory / META).write_text(json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True)
                                   + "\n", encoding="utf-8")
     write_checksums(directory)

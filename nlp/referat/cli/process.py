@@ -52,6 +52,9 @@ def process(
                             help="Entity tagger: rules, model, dacy, or a spaCy pipeline path."),
     classifier: str = typer.Option(_DEFAULTS.classifier, "--classifier", metavar="NAME",
                                    help="Item-type classifier: default, rules, or a model directory."),
+    decision_model: str = typer.Option(_DEFAULTS.decision_model, "--decision-model", metavar="NAME",
+                                       help="Outcome model behind the decision rules: default, rules "
+                                            "(phrase rules only), or a model directory."),
     max_mb: float = typer.Option(_DEFAULTS.max_bytes / _MB, "--max-mb", min=0.001, metavar="MIB",
                                  help="Skip (and report) files larger than this many MiB."),
     max_pages: int = typer.Option(_DEFAULTS.max_pages, "--max-pages", min=1, metavar="N",
@@ -71,7 +74,8 @@ def process(
 
     Example: referat process minutes/ -o minutes.jsonl --workers 4
     """
-    options = Options(ner=ner, classifier=classifier, max_bytes=int(max_mb * _MB),
+    options = Options(ner=ner, classifier=classifier, decision_model=decision_model,
+                      max_bytes=int(max_mb * _MB),
                       max_pages=max_pages, timeout_s=timeout)
     progress = _progress_bar() if output != "-" and sys.stderr.isatty() else None
 

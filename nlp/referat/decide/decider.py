@@ -61,6 +61,8 @@ class Decider:
     """
 
     def __init__(self, model: str = "default", grammar: Grammar | None = None):
+        if model not in ("default", "rules") and not Path(model).is_dir():
+            raise ModelError("decision model must be 'default', 'rules' or a model directory", path=model)
         self.grammar = grammar or load_grammar()
         self.model_name = model
         self._model = None
@@ -85,9 +87,7 @@ class Decider:
             for item in doc.items:
                 item.decision = None
             return
-        codes = frozenset(_BRACKET_CODE.findall(doc.text))
-        persons = sorted((s.start, s.end, (s.norm or {}).get("name") or s.text)
-                         for s in doc.all_entities() if s.label == "PERSON")
+        codes, persons = document_context(doc)
         for item in doc.items:
             item.decision = self.item_decision(doc, item, codes, persons)
 
@@ -161,6 +161,16 @@ class Decider:
         if probability < self.grammar.model_min_probability:
             return "andet", f"outcome andet: no phrase decides, model unsure ({label} p={probability:.2f})"
         return label, f"outcome {label}: {model.source} p={probability:.2f} (no phrase decides)"
+
+
+def document_context(doc: Document) -> tuple[frozenset[str], list[tuple[int, int, str]]]:
+    """What the whole document tells the vote reader: the party codes it prints in
+    brackets after a name ("Liselott Blixt (UP)", so a bare "UP" is a party too), and
+    its PERSON spans as (start, end, name)."""
+    codes = frozenset(_BRACKET_CODE.findall(doc.text))
+    persons = sorted((s.start, s.end, (s.norm or {}).get("name") or s.text)
+                     for s in doc.all_entities() if s.label == "PERSON")
+    return codes, persons
 
 
 def voting_statements(reading: Reading, grammar: Grammar) -> set[int]:

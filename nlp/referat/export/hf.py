@@ -9,6 +9,9 @@
 
 Both carry `doc_id` and `offset` (the unit's first character in the
 document) to join on; `ner.referat` holds the unit's identity as JSON.
+A third split, `votes` (where any item records a vote), has one row per
+item × party or member × position (`referat.export.votes`), joined to
+`items` by `doc_id` and `number` (`item`).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from referat.errors import InputError
+from referat.export import votes as vote_table
 from referat.export.tokens import aligned_doc
 from referat.export.units import META_KEY, Part, Unit, assemble
 from referat.model import ENTITY_LABELS, ITEM_TYPES, Document, Span
@@ -68,7 +72,12 @@ def write(docs: Iterable[Document], out: Path, summary: ExportSummary) -> None:
 
     items: list[dict[str, Any]] = []
     ner: list[dict[str, Any]] = []
+    votes: list[dict[str, Any]] = []
+    voted: set[str] = set()
     for unit in summary.units_of(docs):
+        if unit.document.doc_id not in voted:
+            voted.add(unit.document.doc_id)
+            votes.extend(vote_table.vote_rows(unit.document))
         number = unit.item.number if unit.item else None
         doc_id = unit.document.doc_id
         if unit.item:
@@ -86,10 +95,13 @@ def write(docs: Iterable[Document], out: Path, summary: ExportSummary) -> None:
     tag_ids = {name: i for i, name in enumerate(ner_features["ner_tags"].feature.names)}
     for row in ner:
         row["ner_tags"] = [tag_ids[tag] for tag in row["ner_tags"]]
-    DatasetDict({
+    splits = {
         "items": Dataset.from_list(items, features=item_features),
         "ner": Dataset.from_list(ner, features=ner_features),
-    }).save_to_disk(str(out))
+    }
+    if votes:  # datasets cannot load an empty split back
+        splits["votes"] = Dataset.from_list(votes, features=vote_table.hf_features(vote_table.VOTE_COLUMNS))
+    DatasetDict(splits).save_to_disk(str(out))
 
 
 def read(path: Path, *, reviewed_only: bool = False) -> Iterator[Document]:

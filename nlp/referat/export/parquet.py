@@ -5,7 +5,10 @@
 - `items.parquet`: one row per item (type, score, case number, page, text),
 - `entities.parquet`: one row per mention, `item` null outside items, the
   normalised value both as JSON (`norm`) and spread over typed columns
-  (`act`, `section`, `subsection`, `value`, `currency`, `name`, `party`).
+  (`act`, `section`, `subsection`, `value`, `currency`, `name`, `party`);
+- `votes.parquet`: one row per item × party or member × position
+  (`referat.export.votes`); items carry their `decision` as JSON and its
+  `outcome` and `unanimous` as columns.
 
 Offsets are document offsets. The tables hold the whole document, so the
 import gives back the documents as they were (minus warnings).
@@ -20,12 +23,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from referat.errors import InputError
-from referat.model import Classification, Document, Item, Meeting, Page, Section, Span
+from referat.export import votes as vote_table
+from referat.model import Classification, Decision, Document, Item, Meeting, Page, Section, Span
 
 if TYPE_CHECKING:
     from referat.export import ExportSummary
 
 TABLES = ("documents", "items", "entities")
+WRITTEN = TABLES + ("votes",)  # votes are derived from the items' decisions: not read back
 NORM_TEXT_KEYS = ("act", "section", "subsection", "currency", "name", "party")
 BATCH_DOCUMENTS = 256  # rows are flushed to disk per this many documents
 
@@ -42,10 +47,12 @@ def _schemas():
         "items": pa.schema([("doc_id", s), ("number", i), ("title", s), ("type", s), ("score", f),
                             ("case_number", s), ("closed", b), ("marker", s), ("start", i),
                             ("end", i), ("page", i), ("absent", pa.list_(s)),
-                            ("classification", s), ("sections", s), ("text", s)]),
+                            ("classification", s), ("sections", s), ("text", s),
+                            ("outcome", s), ("unanimous", b), ("decision", s)]),
         "entities": pa.schema([("doc_id", s), ("item", i), ("label", s), ("start", i), ("end", i),
                                ("text", s), ("source", s), ("norm", s)]
                               + [(key, s) for key in NORM_TEXT_KEYS] + [("value", f)]),
+        "votes": vote_table.arrow_schema(vote_table.VOTE_COLUMNS),
     }
 
 
@@ -57,9 +64,10 @@ def _rows(doc: Document) -> dict[str, list[dict[str, Any]]]:
         "date": meeting.date, "municipality": meeting.municipality, "kind": meeting.kind,
         "items": len(doc.items), "meeting": json.dumps(meeting.to_dict(), ensure_ascii=False),
         "pages": json.dumps([[p.number, p.start, p.end] for p in doc.pages]), "text": doc.text,
-    }], "items": [], "entities": []}
+    }], "items": [], "entities": [], "votes": vote_table.vote_rows(doc)}
     for item in doc.items:
         c = item.classification
+        d = item.decision
         rows["items"].append({
             "doc_id": doc.doc_id, "number": item.number, "title": item.title, "type": item.type,
             "score": c.score if c else None, "case_number": item.case_number, "closed": item.closed,
@@ -68,6 +76,8 @@ def _rows(doc: Document) -> dict[str, list[dict[str, Any]]]:
             "classification": json.dumps(c.to_dict(), ensure_ascii=False) if c else None,
             "sections": json.dumps([s.to_dict() for s in item.sections], ensure_ascii=False),
             "text": doc.text[item.start:item.end],
+            "outcome": d.outcome if d else None, "unanimous": d.unanimous if d else None,
+            "decision": json.dumps(d.to_dict(), ensure_ascii=False) if d else None,
         })
         rows["entities"].extend(_entity_row(doc, span, item.number) for span in item.entities)
     rows["entities"].extend(_entity_row(doc, span, None) for span in doc.entities)
@@ -90,11 +100,11 @@ def write(docs: Iterable[Document], out: Path, summary: ExportSummary) -> None:
 
     out.mkdir(parents=True, exist_ok=True)
     schemas = _schemas()
-    writers = {name: pq.ParquetWriter(out / f"{name}.parquet", schemas[name]) for name in TABLES}
-    pending: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
+    writers = {name: pq.ParquetWriter(out / f"{name}.parquet", schemas[name]) for name in WRITTEN}
+    pending: dict[str, list[dict[str, Any]]] = {name: [] for name in WRITTEN}
 
     def flush() -> None:
-        for name in TABLES:
+        for name in WRITTEN:
             writers[name].write_table(pa.Table.from_pylist(pending[name], schema=schemas[name]))
             pending[name].clear()
 
@@ -142,7 +152,8 @@ def _document(row: dict[str, Any], item_rows: list[dict[str, Any]],
                     absent=list(r["absent"] or []), type=r["type"],
                     sections=[Section.from_dict(s) for s in json.loads(r["sections"])],
                     classification=Classification.from_dict(json.loads(r["classification"]))
-                    if r["classification"] else None)
+                    if r["classification"] else None,
+                    decision=Decision.from_dict(json.loads(r["decision"])) if r.get("decision") else None)
         doc.items.append(item)
     for r in entity_rows:
         span = Span(r["label"], r["start"], r["end"], r["text"], source=r["source"],
