@@ -214,9 +214,12 @@ def actors_before(text: str, start: int, stop: int, grammar: Grammar, codes: fro
     k = len(tokens)
     while k > 0 and _list_token(tokens[k - 1], grammar, codes):
         k -= 1
-    for first in range(k, len(tokens)):  # the longest run that reads as a list up to the verb
-        found, end_index = parse(tokens, text, grammar, codes, first)
-        if found.actors and end_index == len(tokens):
+    last = len(tokens)
+    while last > k and tokens[last - 1].kind == "joint":  # "Bjarke Abel (A), stemte imod"
+        last -= 1
+    for first in range(k, last):  # the longest run that reads as a list up to the verb
+        found, end_index = parse(tokens[:last], text, grammar, codes, first)
+        if found.actors and end_index == last:
             return found
     return ActorList([], 0, 0)
 

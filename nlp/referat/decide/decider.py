@@ -27,7 +27,7 @@ from pathlib import Path
 
 from referat.decide.actors import actors_after
 from referat.decide.grammar import Grammar, load_grammar
-from referat.decide.outcome import refused_by_recommendation, rule_outcome
+from referat.decide.outcome import RuleOutcome, refused_by_recommendation, rule_outcome
 from referat.decide.scope import choose_section, parts
 from referat.decide.text import Statement, statements
 from referat.decide.votes import Found, find_votes
@@ -118,20 +118,11 @@ class Decider:
         if reading is None:
             return None
         found = reading.votes
-        evidence: list[str] = []
-        rule = rule_outcome(reading.statements, self.grammar, [f.span for f in found],
-                            skip=voting_statements(reading, self.grammar))
-        if rule is not None:
-            outcome = rule.outcome
-            evidence.append(rule.describe())
-            if refused_by_recommendation(rule, _statement_at(reading, rule.start),
-                                         _indstilling(doc, item), self.grammar):
-                outcome = "afvist"
-                evidence.append("outcome afvist: the approved recommendation asks for a refusal")
-        elif found:
+        rule, outcome, evidence = self.rule_verdict(doc, item, reading)
+        if rule is None and found:
             outcome = "andet"
             evidence.append("outcome andet: positions printed, no verdict")
-        else:
+        elif rule is None:
             outcome, note = self.model_outcome(doc, item, reading)
             evidence.append(note)
         unanimous, why = unanimity(reading, outcome, self.grammar)
@@ -143,6 +134,25 @@ class Decider:
         evidence.extend(f"quoted, not this body's: {_short(' '.join(h.split()))}" for h in reading.quoted)
         return Decision(text=doc.text[start:end], start=start, end=end, outcome=outcome,
                         unanimous=unanimous, votes=[f.vote for f in found], evidence=evidence)
+
+    def rule_verdict(self, doc: Document, item: Item, reading: Reading
+                     ) -> tuple[RuleOutcome | None, str | None, list[str]]:
+        """The outcome the phrase rules give (None where none speaks), and why.
+
+        An approval of the recommendation where the Indstilling asks for a
+        refusal is `afvist` (ANNOTATION.md §6).
+        """
+        rule = rule_outcome(reading.statements, self.grammar, [f.span for f in reading.votes],
+                            skip=voting_statements(reading, self.grammar))
+        if rule is None:
+            return None, None, []
+        evidence = [rule.describe()]
+        said = next((s.verdict for s in reading.statements if s.start <= rule.start < s.end), "")
+        indstilling = " ".join(doc.text[s.start:s.end] for s in item.sections if s.kind == "indstilling")
+        if refused_by_recommendation(rule, said, indstilling[:1500], self.grammar):
+            evidence.append("outcome afvist: the approved recommendation asks for a refusal")
+            return rule, "afvist", evidence
+        return rule, rule.outcome, evidence
 
     def model_outcome(self, doc: Document, item: Item, reading: Reading) -> tuple[str, str]:
         """The outcome model's call where no phrase decides, or `andet`."""
@@ -196,14 +206,6 @@ def unanimity(reading: Reading, outcome: str, grammar: Grammar) -> tuple[bool | 
     if outcome == "andet" and not matter:
         return None, "unanimous null: no decision the body took as a whole"
     return True, "unanimous true: nobody recorded against or abstaining"
-
-
-def _statement_at(reading: Reading, offset: int) -> str:
-    return next((s.masked for s in reading.statements if s.start <= offset < s.end), "")
-
-
-def _indstilling(doc: Document, item: Item) -> str:
-    return " ".join(doc.text[s.start:s.end] for s in item.sections if s.kind == "indstilling")[:1500]
 
 
 def _short(text: str) -> str:

@@ -39,6 +39,7 @@ class Grammar:
     attendance: tuple[re.Pattern, ...]
     placeholders: tuple[re.Pattern, ...]
     remark: re.Pattern
+    reason: re.Pattern
     quote_pairs: dict[str, str]
     abbreviations: frozenset[str]
     point_label: re.Pattern
@@ -166,6 +167,7 @@ def load_grammar() -> Grammar:
         attendance=_compile_all(text["attendance"]),
         placeholders=_compile_all(text["placeholders"]),
         remark=re.compile("|".join(f"(?:{p})" for p in text["remark_openers"]), _FLAGS),
+        reason=re.compile("|".join(f"(?:{p})" for p in text["reason_openers"]), _FLAGS),
         quote_pairs={pair[0]: pair[1] for pair in text["quotes"]},
         abbreviations=frozenset(a.lower() for a in text["abbreviations"]),
         point_label=re.compile(text["point_label"], re.IGNORECASE),

@@ -50,8 +50,8 @@ def _best(text: str, grammar: Grammar, tier: str) -> tuple[int, int, str] | None
 
 
 def readable(statement: Statement, spans: list[tuple[int, int]]) -> str:
-    """A statement's body with the words of its votes blanked (document offsets in `spans`)."""
-    body = statement.body
+    """A statement's verdict text with the words of its votes blanked (document offsets in `spans`)."""
+    body = statement.verdict_body
     for start, end in spans:
         a, b = max(start, statement.start), min(end, statement.end)
         if a < b:

@@ -1,11 +1,12 @@
 """A decision's text as statements: lines, sentences, point labels, remarks blanked.
 
-Votes and outcomes are read from statements, one sentence each, with two
-kinds of text blanked out (replaced by spaces, so every offset stays that of
-the document): quotations (a party's own words are no vote) and remarks, from
-"med bemærkning om", ", idet", ", da …" to the end of the sentence (a
-position repeated inside a remark is no vote, ANNOTATION.md §6; "Kan ikke
-anbefales, idet udvalget indstiller, at sagen oversendes" is a refusal).
+Votes and outcomes are read from statements, one sentence each, with text
+blanked out (replaced by spaces, so every offset stays that of the
+document): quotations (a party's own words are no vote) and remarks, from
+"med bemærkning om" to the end of the sentence (a position repeated inside a
+remark is no vote, ANNOTATION.md §6); for the outcome also the reasons
+given, from ", idet", ", da …" ("Kan ikke anbefales, idet udvalget
+indstiller, at sagen oversendes" is a refusal).
 Attendance lines ("Fraværende: …", "X deltog som stedfortræder") and
 placeholders ("Beslutning ikke frigivet") are marked, never read for votes.
 """
@@ -32,7 +33,8 @@ class Statement:
     start: int
     end: int
     raw: str
-    masked: str  # `raw` with quotations and remarks blanked; same length
+    masked: str  # `raw` with quotations and remarks blanked; same length: where votes are read
+    verdict: str = ""  # `masked` with reasons ("…, idet …") blanked too: where the outcome is read
     point: str | None = None  # the point label that opens it ("1.", "2. a.", "Ad 1-4")
     label_end: int = 0  # where the text after the point label starts, relative to `start`
     first_in_line: bool = False
@@ -44,6 +46,11 @@ class Statement:
     def body(self) -> str:
         """The masked text with the point label blanked: same offsets as `masked`."""
         return blank(self.masked, 0, self.label_end)
+
+    @property
+    def verdict_body(self) -> str:
+        """The verdict text with the point label blanked."""
+        return blank(self.verdict or self.masked, 0, self.label_end)
 
 
 def blank(text: str, start: int, end: int) -> str:
@@ -88,7 +95,7 @@ def sentence_bounds(line: str, grammar: Grammar) -> list[tuple[int, int]]:
     for m in _SENTENCE_END.finditer(line):
         word = _WORD_BEFORE.search(line, 0, m.start())
         token = word.group(1).lower().rstrip(".") if word else ""
-        if m.group() == "." and (token in grammar.abbreviations or (len(token) == 1 and token.isalpha())
+        if m.group() == "." and (token in grammar.abbreviations or _initial(line, word)
                                  or _LABEL_SO_FAR.fullmatch(line, start, m.end())):
             continue
         bounds.append((start, m.end()))
@@ -97,9 +104,22 @@ def sentence_bounds(line: str, grammar: Grammar) -> list[tuple[int, int]]:
     return [(s, e) for s, e in bounds if line[s:e].strip()]
 
 
-def mask_remarks(sentence: str, grammar: Grammar) -> str:
-    """Blank a sentence from its first remark opener to its end."""
-    m = grammar.remark.search(sentence)
+def _initial(line: str, word) -> bool:
+    """Is the word before a period an initial ("John T. Olsen") or a list label ("2. a.")?
+
+    A capital letter after a joint ("For stemte A, V og C.") is a party letter ending a sentence.
+    """
+    if word is None or len(word.group(1)) != 1 or not word.group(1).isalpha():
+        return False
+    if word.group(1).islower():
+        return True
+    before = line[:word.start()].rstrip()
+    return bool(before) and before.split()[-1][:1].isupper() and before[-1] not in ",;"
+
+
+def mask_from(sentence: str, opener) -> str:
+    """Blank a sentence from the first match of `opener` (a remark, a reason) to its end."""
+    m = opener.search(sentence)
     return blank(sentence, m.start(), len(sentence)) if m else sentence
 
 
@@ -134,9 +154,9 @@ def statements(text: str, start: int, end: int, grammar: Grammar) -> list[Statem
         quoted = mask_quotes(line, grammar)
         for index, (s, e) in enumerate(sentence_bounds(quoted, grammar)):
             raw = line[s:e]
-            masked = mask_remarks(quoted[s:e], grammar)
+            masked = mask_from(quoted[s:e], grammar.remark)
             label = grammar.point_label.match(masked)
-            out.append(Statement(line_start + s, line_start + e, raw, masked,
+            out.append(Statement(line_start + s, line_start + e, raw, masked, mask_from(masked, grammar.reason),
                                  point=label.group().strip() if label else None,
                                  label_end=label.end() if label else 0,
                                  first_in_line=index == 0, line=line_number, placeholder=placeholder))

@@ -18,9 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from referat.decide.decider import Decider, document_context, voting_statements
+from referat.decide.decider import Decider, document_context
 from referat.decide.linear import OutcomeModel, default_params, model_text
-from referat.decide.outcome import refused_by_recommendation, rule_outcome
 from referat.errors import InputError
 from referat.model import Document
 from referat.outputs import atomic_dir, check_target
@@ -84,17 +83,11 @@ def collect(docs: Iterable[Document], exclude: set[ItemKey] = frozenset(),
             if reading is None:
                 continue
             found.decisions += 1
-            spans = [f.span for f in reading.votes]
-            rule = rule_outcome(reading.statements, grammar, spans, voting_statements(reading, grammar))
+            rule, label, _ = decider.rule_verdict(doc, item, reading)
             if rule is None or rule.tier != "strong":
                 found.unlabelled += 1
                 continue
-            label = rule.outcome
-            said = next((s.masked for s in reading.statements if s.start <= rule.start < s.end), "")
-            indstilling = " ".join(doc.text[s.start:s.end] for s in item.sections if s.kind == "indstilling")
-            if refused_by_recommendation(rule, said, indstilling[:1500], grammar):
-                label = "afvist"
-            text = model_text(item.title, reading.statements, spans, grammar)
+            text = model_text(item.title, reading.statements, [f.span for f in reading.votes], grammar)
             if text.strip():
                 found.texts.append(text)
                 found.labels.append(label)

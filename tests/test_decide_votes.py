@@ -1,0 +1,140 @@
+"""Votes (ANNOTATION.md §6): who voted how, read from decisions in the shapes minutes print them."""
+
+from __future__ import annotations
+
+import pytest
+
+from _decisions import decide, votes_of
+
+V = "Mehmet Zeki Dogru"
+
+# (decision text, expected votes as (position, parties, persons, count))
+CASES = [
+    # subject first, party letters in brackets
+    ("Godkendt.\n(Ø) stemte imod.", [("imod", ("Ø",), (), None)]),
+    ("Godkendt.\n(Ø) og (F) stemte imod.", [("imod", ("Ø", "F"), (), None)]),
+    ("Godkendt.\n(Ø) stemte imod med bemærkning om, at (Ø) ikke kan stemme for pavilloner.",
+     [("imod", ("Ø",), (), None)]),
+    ("Anbefales.\n(A), (C) og (Ø) undlod at stemme.", [("undlod", ("A", "C", "Ø"), (), None)]),
+    ("Godkendt.\n(F) undlod at tage stilling.", [("undlod", ("F",), (), None)]),
+    ("Anbefales.\n(A) og (Ø) undlader.", [("undlod", ("A", "Ø"), (), None)]),
+    ("Anbefales.\n(Ø) undlader på pkt. 2", [("undlod", ("Ø",), (), None)]),
+    ("Godkendt.\n(V) og (C) stemmer i mod.", [("imod", ("V", "C"), (), None)]),
+    # members with party suffixes, "fra (A)", local lists with numbers
+    (f"Anbefales.\n{V} (Ø) stemte imod.", [("imod", ("Ø",), (V,), None)]),
+    ("Godkendt.\nBjarke Abel (A), stemte imod punkt 2.", [("imod", ("A",), ("Bjarke Abel",), None)]),
+    ("Anbefales godkendt.\nJørgen Bak (V) tog forbehold for finansieringen.",
+     [("undlod", ("V",), ("Jørgen Bak",), None)]),
+    ("Godkendt.\nHans-Jørgen Kirstein (D), Simon Østergaard (V) og Torben Hoffmann (V) undlod at tage "
+     "stilling til indstillingspunkt 6.",
+     [("undlod", ("D", "V"), ("Hans-Jørgen Kirstein", "Simon Østergaard", "Torben Hoffmann"), None)]),
+    ("Godkendt.\nPernille Beckmann (V), Marc Genning (V) Lone Dam (D) undlod at tage stilling.",
+     [("undlod", ("V", "D"), ("Pernille Beckmann", "Marc Genning", "Lone Dam"), None)]),
+    ("Godkendt.\nFor stemte (V), Liselott Blixt (UP-1) samt John T. Olsen, Bjarke Abel fra (A).\n"
+     "Imod stemte (C) og Kenneth Jerkel fra (A).",
+     [("for", ("V", "UP1", "A"), ("Liselott Blixt", "John T. Olsen", "Bjarke Abel"), None),
+      ("imod", ("C", "A"), ("Kenneth Jerkel",), None)]),
+    ("Godkendt.\nLinda Heegaard (SF) stemte imod med følgende mindretalsudtalelse:\n"
+     "”SF stemmer mod, da vi mener opgaven er for snæver.”", [("imod", ("SF",), ("Linda Heegaard",), None)]),
+    ("Anbefales.\nBorgmester Lise Juhl (A) og Ulla van der Berg (O) undlod at stemme.",
+     [("undlod", ("A", "O"), ("Lise Juhl", "Ulla van der Berg"), None)]),
+    # position first, lists on the same line and below it, bare letters
+    ("Indstillingen blev godkendt.\nFor stemte A, V og C. Imod stemte Ø og F.",
+     [("for", ("A", "V", "C"), (), None), ("imod", ("Ø", "F"), (), None)]),
+    ("Godkendt.\nImod stemte: F og Ø", [("imod", ("F", "Ø"), (), None)]),
+    ("Godkendt.\nAd 2b.\nImod stemte: Ø, med bemærkning om, at det rammer unge.\nUndlader: F",
+     [("imod", ("Ø",), (), None), ("undlod", ("F",), (), None)]),
+    ("Godkendt.\nStemte imod: (F) og (Ø)", [("imod", ("F", "Ø"), (), None)]),
+    ("Anbefales.\nFor stemte:\nAnne Marie Lyduch (V)\nCharlotte Levin (A)\nImod stemte:\n(Ø) med bemærkning om, "
+     "”at vi ønsker en anden løsning.”\n(F) med bemærkning om, at (F) stemmer imod.",
+     [("for", ("V", "A"), ("Anne Marie Lyduch", "Charlotte Levin"), None), ("imod", ("Ø", "F"), (), None)]),
+    ("1. Anbefales.\n2. Kan ikke anbefales.\nFor administrationens indstilling stemte: Bjarke Abel (A)\n"
+     "Imod administrationens indstilling stemte: Claus Jensen (V) og Torben Hoffmann (V).",
+     [("for", ("A",), ("Bjarke Abel",), None), ("imod", ("V",), ("Claus Jensen", "Torben Hoffmann"), None)]),
+    ("Godkendt.\nFor stemte: (V), (A) og (C)\nImod stemte: ingen", [("for", ("V", "A", "C"), (), None)]),
+    ("Godkendt.\nHverken for eller imod: (K)", [("undlod", ("K",), (), None)]),
+    # counts
+    ("Forslaget blev vedtaget.\nFor stemte 19 (A, V, C, F) mod 8 (O, Ø).",
+     [("for", ("A", "V", "C", "F"), (), 19), ("imod", ("O", "Ø"), (), 8)]),
+    ("Med stemmerne 16 for og 4 imod godkendte Byrådet Økonomiudvalgets indstilling.\n"
+     "For stemte: (V), (A) og (D).\nImod stemte: (C) og (Ø).",
+     [("for", ("V", "A", "D"), (), 16), ("imod", ("C", "Ø"), (), 4)]),
+    ("Med stemmerne 15 for og ingen imod godkendte Byrådet indstillingen.\nFor stemte (V), (C) og (F)\n"
+     "(A) undlod at stemme.", [("for", ("V", "C", "F"), (), 15), ("undlod", ("A",), (), None)]),
+    ("Indstillingen blev vedtaget med 15 stemmer mod 12.", [("for", (), (), 15), ("imod", (), (), 12)]),
+    ("Godkendt med 9 stemmer for (A, F, Ø) og 4 stemmer imod (V, C).",
+     [("for", ("A", "F", "Ø"), (), 9), ("imod", ("V", "C"), (), 4)]),
+    ("Med stemmerne 11 for og 8 imod besluttede byrådet ikke at sende forslaget til realitetsbehandling.\n"
+     "(V), (D) og (C) ønskede ikke at sende forslaget til realitetsbehandling.\n"
+     "(F), (A) og (Ø) ønskede at sende forslaget til realitetsbehandling.",
+     [("for", ("V", "D", "C"), (), 11), ("imod", ("F", "A", "Ø"), (), 8)]),
+    # majorities and minorities
+    ("Et flertal bestående af (A), (V) og (O) godkendte indstillingen.\nEt mindretal bestående af (Ø) "
+     "kunne ikke tiltræde.", [("for", ("A", "V", "O"), (), None), ("imod", ("Ø",), (), None)]),
+    ("Et flertal (A, V) anbefaler indstillingen. Et mindretal (F) ønsker sagen udsat.",
+     [("for", ("A", "V"), (), None), ("imod", ("F",), (), None)]),
+    ("Et flertal på 5 medlemmer (A, C) stemte imod forslaget.", [("imod", ("A", "C"), (), 5)]),
+    # full party names, verb second, dissents without a vote word
+    ("Godkendt.\nEnhedslisten og SF stemte imod.", [("imod", ("Ø", "SF"), (), None)]),
+    ("Godkendt.\nDesuden stemte (Ø) imod.", [("imod", ("Ø",), (), None)]),
+    ("Byrådet godkendte Økonomiudvalgets indstilling.\n(A) og (Ø) følger administrationens indstilling.",
+     [("imod", ("A", "Ø"), (), None)]),
+    ("Indstillingen blev godkendt.\nMogens Riis (D) kunne ikke tiltræde indstillingen.",
+     [("imod", ("D",), ("Mogens Riis",), None)]),
+    ("Udvalget anbefaler indstillingen.\n\nKirsten Bjerre (Ø) kunne ikke anbefale indstillingen, da "
+     "garantiprovisionen bør være højere.", [("imod", ("Ø",), ("Kirsten Bjerre",), None)]),
+    ("Godkendt.\n(Ø) tilkendegav at ville stemme imod.", [("imod", ("Ø",), (), None)]),
+    # several votes in one sentence, and one per proposal
+    ("Tina Holm (A) stemte for, Linda Bak (F) stemte imod. Marc Genning (V) og Claus Jensen (V) undlod at "
+     "stemme.", [("for", ("A",), ("Tina Holm",), None), ("imod", ("F",), ("Linda Bak",), None),
+                 ("undlod", ("V",), ("Marc Genning", "Claus Jensen"), None)]),
+    ("A stiller forslag om at hæve temperaturen.\nA stemmer for og V stemmer imod.",
+     [("for", ("A",), (), None), ("imod", ("V",), (), None)]),
+    # a vote inside a reason still counts
+    ("Anbefales, idet Pernille Beckmann (V) undlod.", [("undlod", ("V",), ("Pernille Beckmann",), None)]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0][:50] for c in CASES])
+def test_votes(text, expected):
+    assert votes_of(decide(text)) == expected
+
+
+# Party letters and positions that are no votes (ANNOTATION.md §6)
+NOT_VOTES = [
+    "Godkendt.\n(V) og (O) foreslår, at der udarbejdes en analyse.",
+    "Kultur- og Fritidsudvalget udpegede Lone Mortensen (V) og Charlotte Levin (A) til bestyrelsen.",
+    "Godkendt.\nFraværende: Tove Schmidt (V)",
+    "Udvalget undlod at tage stilling.",
+    "Økonomiudvalget undlod at tage stilling og ønsker en supplerende sagsfremstilling.",
+    "Økonomiudvalget kan ikke anbefale administrationens indstilling.",
+    "Anbefales.\nHvad sker der, hvis boligselskabet er imod dette?",
+    "Godkendt.\n”Enhedslisten stemmer imod, da vi ikke har besparelsen med.”",
+    "Ændringsforslag fra O om færre boliger blev ikke vedtaget.",
+    "Anbefales, med den ændring, at én repræsentant fra flertalsgruppen og én fra mindretallet deltager.",
+    "Administrationens indstilling blev godkendt.\n(A) og (Ø) følger administrationens indstilling.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_VOTES, ids=[t[:50] for t in NOT_VOTES])
+def test_no_votes(text):
+    assert votes_of(decide(text)) == []
+
+
+def test_vote_offsets_point_at_the_words_read():
+    decision = decide("Godkendt.\nMehmet Zeki Dogru (Ø) stemte imod.")
+    vote = decision.votes[0]
+    doc_text_slice = decision.text[vote.start - decision.start:vote.end - decision.start]
+    assert doc_text_slice == "Mehmet Zeki Dogru (Ø) stemte imod"
+
+
+def test_a_vote_on_disqualification_counts_but_leaves_the_matter_unanimous():
+    decision = decide("Charlotte Levin (A) spurgte, om hun var inhabil i sagens behandling.\n"
+                      "Udvalget stemte om Charlotte Levin kunne deltage i sagens behandling.\nFor stemte:\n"
+                      "Imod stemte: Liselott Blixt (UP), Simon Østergaard (V), Charlotte Levin (A)\n"
+                      "Udvalget erklærede, at Charlotte Levin (A) ikke kan deltage.\nAd 1) godkendes")
+    assert votes_of(decision) == [("imod", ("UP", "V", "A"),
+                                   ("Liselott Blixt", "Simon Østergaard", "Charlotte Levin"), None)]
+    assert decision.outcome == "godkendt"
+    assert decision.unanimous is True
+    assert any("disqualification" in e for e in decision.evidence)
