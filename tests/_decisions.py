@@ -30,9 +30,9 @@ def minutes(*items: dict, body: str = "Økonomiudvalget", date: str = "2021-05-1
             text += spec["bare"] + "\n"
         for heading, content in spec.get("sections", {}).items():
             text += heading + "\n"
-            kind = ("beslutning" if "eslutning" in heading else
-                    "indstilling" if heading.startswith("Indstilling") else "other")
-            sections.append(Section(heading, kind, len(text), len(text) + len(content)))
+            section_kind = ("beslutning" if "eslutning" in heading else
+                            "indstilling" if heading.startswith("Indstilling") else "other")
+            sections.append(Section(heading, section_kind, len(text), len(text) + len(content)))
             text += content + "\n"
         text += "\n"
         parsed.append(Item(number, spec.get("title", f"Punkt {number}"), start, len(text),

@@ -185,7 +185,7 @@ def document_context(doc: Document) -> tuple[frozenset[str], list[tuple[int, int
 
 def voting_statements(reading: Reading, grammar: Grammar) -> set[int]:
     """Statements that hold a vote list or a disqualification and say nothing of the outcome."""
-    skip = {f.statement for f in reading.votes if f.kind in ("header", "verb", "dissent", "stance")}
+    skip = {f.record for f in reading.votes if f.record is not None}
     skip |= {i for i, s in enumerate(reading.statements) if grammar.disqualification.search(s.masked)}
     return skip
 

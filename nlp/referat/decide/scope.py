@@ -132,8 +132,9 @@ def parts(text: str, section: Section, meeting: Meeting, grammar: Grammar) -> li
     A heading alone on its line heads everything up to the next heading; a
     heading with the decision on the same line ("Økonomiudvalget, 18.
     september 2019, pkt. 153: Anbefales.") only its paragraph (to a blank
-    line). Where no part is this body's, the last headed one is: the latest
-    treatment printed is this meeting's.
+    line). Text under no heading is this body's; of the headed parts, the
+    last that names this body and date (or does not say) is, and where
+    there is neither, the last headed part: the latest treatment printed.
     """
     found: list[Part] = []
     open_start, open_heading, open_own = section.start, None, True
@@ -156,7 +157,12 @@ def parts(text: str, section: Section, meeting: Meeting, grammar: Grammar) -> li
     found.append(Part(open_start, section.end, open_own, open_heading))
     found = [p for p in found if text[p.start:p.end].strip()]
     headed = [p for p in found if p.heading is not None]
-    if headed and not any(p.own and text[p.start:p.end].strip() for p in found):
-        last = headed[-1]
-        found = [Part(p.start, p.end, p is last, p.heading) for p in found]
-    return found
+    if not headed:
+        return found
+    # One treatment per body and meeting: the last headed part that may be this
+    # meeting's; failing that, the text under no heading; failing that, the last
+    # headed part.
+    mine = [p for p in headed if p.own]
+    unheaded = any(p.heading is None for p in found)
+    last = mine[-1] if mine else (None if unheaded else headed[-1])
+    return [Part(p.start, p.end, p is last or p.heading is None, p.heading) for p in found]

@@ -49,6 +49,7 @@ class Found:
     statement: int
     span: tuple[int, int]
     disqualification: bool = False
+    record: int | None = None  # a statement that only records votes (no verdict in it)
 
 
 class _Reader:
@@ -74,7 +75,8 @@ class _Reader:
         span_end = max(end, actors.end) if actors.actors else end
         vote = Vote(position, actors.parties, actors.persons, count,
                     s.start + span_start, s.start + span_end)
-        found = Found(vote, kind, index, (vote.start, vote.end))
+        record = index if kind in ("header", "verb", "dissent") else None
+        found = Found(vote, kind, index, (vote.start, vote.end), record=record)
         self.found.append(found)
         return found
 
@@ -300,7 +302,7 @@ class _Reader:
                 vote.parties = [p for p in vote.parties] + [p for p in actors.parties if p not in vote.parties]
                 vote.persons = [p for p in vote.persons] + [p for p in actors.persons if p not in vote.persons]
                 vote.start, vote.end = s.start + actors.start, s.start + m.end()
-                counted.kind = "stance"
+                counted.kind, counted.record = "stance", index
 
 
 def _overlaps(used: list[tuple[int, int]], start: int, end: int) -> bool:
