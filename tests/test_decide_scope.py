@@ -91,6 +91,11 @@ def test_a_one_line_quote_ends_with_its_paragraph():
     assert decision.votes == []
 
 
+def test_attendance_before_quoted_parts_is_no_decision_of_its_own():
+    text = "Fraværende: Per Dalgaard\nØkonomiudvalget, 18. september 2019:\nAnbefales.\n\nByrådet, 30. september 2019:\nGodkendt."
+    assert decide(text, body="Kommunalbestyrelsen", date="2019-10-01").outcome == "godkendt"
+
+
 def test_where_no_quoted_part_names_this_body_the_latest_is_its_own():
     text = "Økonomiudvalget, 18. september 2019:\nAnbefales.\n\nByrådet, 30. september 2019:\nGodkendt."
     decision = decide(text, body=None, date=None)

@@ -163,6 +163,12 @@ def parts(text: str, section: Section, meeting: Meeting, grammar: Grammar) -> li
     # meeting's; failing that, the text under no heading; failing that, the last
     # headed part.
     mine = [p for p in headed if p.own]
-    unheaded = any(p.heading is None for p in found)
+    unheaded = any(p.heading is None and _says_more_than_attendance(text[p.start:p.end], grammar)
+                   for p in found)
     last = mine[-1] if mine else (None if unheaded else headed[-1])
     return [Part(p.start, p.end, p is last or p.heading is None, p.heading) for p in found]
+
+
+def _says_more_than_attendance(text: str, grammar: Grammar) -> bool:
+    return any(line.strip() and not any(p.search(line.strip()) for p in grammar.attendance)
+               for line in text.split("\n"))
