@@ -43,6 +43,7 @@ class Grammar:
     quote_pairs: dict[str, str]
     abbreviations: frozenset[str]
     point_label: re.Pattern
+    content_line: re.Pattern
     quote_headings: tuple[re.Pattern, ...]
     identification: tuple[re.Pattern, ...]
     max_unnamed_chars: int
@@ -171,6 +172,7 @@ def load_grammar() -> Grammar:
         quote_pairs={pair[0]: pair[1] for pair in text["quotes"]},
         abbreviations=frozenset(a.lower() for a in text["abbreviations"]),
         point_label=re.compile(text["point_label"], re.IGNORECASE),
+        content_line=re.compile(text["content_line"], re.IGNORECASE),
         identification=_compile_all(text["identification"]),
         max_unnamed_chars=int(text["max_unnamed_chars"]),
         quote_headings=tuple(re.compile(_with_number(p, number), _FLAGS)

@@ -1,7 +1,8 @@
 """The outcome of a decision from its phrases (ANNOTATION.md §6), and where they are silent.
 
 The decision's own statements are read in order, with attendance lines,
-vote lines and the words of counted votes left out:
+vote lines, the content lines of proposals ("- At der …") and the words of
+counted votes left out:
 
 - the first statement with a `strong` phrase decides ("Godkendt",
   "Anbefales", "Sagen sendes tilbage til administrationen");
@@ -72,6 +73,8 @@ def rule_outcome(statements: list[Statement], grammar: Grammar,
         if statement.attendance or statement.placeholder or index in skip:
             continue
         text = readable(statement, list(vote_spans))
+        if grammar.content_line.match(text):  # "- At der udpeges …": what is proposed, not done
+            continue
         opens_point = statement.point is not None and first_point
         if statement.point is not None:
             first_point = False

@@ -104,7 +104,12 @@ def choose_section(text: str, item: Item, meeting: Meeting, grammar: Grammar
 
 
 def unnamed_decision(text: str, item: Item, grammar: Grammar) -> Section | None:
-    """The decision line of an item that names no section, or None."""
+    """The decision line of an item that names no section, or None.
+
+    Its text starts after the heading, the identification lines (case
+    number, "Lukket") and a repetition of the title (layouts that print the
+    heading twice).
+    """
     if item.sections:
         return None
     body = text.find("\n", item.start, item.end)
@@ -115,7 +120,8 @@ def unnamed_decision(text: str, item: Item, grammar: Grammar) -> Section | None:
         stop = text.find("\n", start, item.end)
         stop = item.end if stop < 0 else stop
         line = text[start:stop].strip()
-        if line and not any(p.match(line) for p in grammar.identification):
+        repeats_title = bool(item.title) and " ".join(item.title.split()) in " ".join(line.split())
+        if line and not repeats_title and not any(p.match(line) for p in grammar.identification):
             break
         start = stop + 1
     end = item.end

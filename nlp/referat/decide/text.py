@@ -22,8 +22,10 @@ _SENTENCE_END = re.compile(r"[.!?;](?=\s+[A-ZÆØÅ(\d\"”“])")
 _WORD_BEFORE = re.compile(r"([\wæøåÆØÅ.]+)$")
 _LABEL_SO_FAR = re.compile(r"\s*(?:(?:ad|at|pkt\.?|punkt)\s+)?[\d\s.,)(–-]*(?:[a-h][.)]?[\d\s.,)(–-]*)*",
                            re.IGNORECASE)
-_NAME_LINE = re.compile(r"^[\s,]*(?:[A-ZÆØÅ][\wæøåÆØÅ.'-]*(?:\s+|,|$)|\([A-ZÆØÅ]{1,3}(?:-\d{1,2})?\)\s*"
-                        r"|og\s+|samt\s+)+$")
+# A line of names under an attendance heading: "Charlotte Levin (A), Tina Holm": two or
+# more capitalised words each, party suffixes, joints; no sentence.
+_NAME = r"[A-ZÆØÅ][\wæøåÆØÅ'-]*(?:\s+(?:[A-ZÆØÅ][\wæøåÆØÅ'-]*|[A-ZÆØÅ]\.))+(?:\s*\([A-ZÆØÅ]{1,3}(?:-\d{1,2})?\))?"
+_NAME_LINE = re.compile(rf"^\s*{_NAME}(?:\s*(?:,|\bog\b|\bsamt\b)\s*{_NAME})*\s*$")
 
 
 @dataclass
