@@ -46,6 +46,7 @@ bench: setup
 	$(BIN)/python bench/bench_pipeline.py
 	$(BIN)/python bench/bench_pdf.py
 	$(BIN)/python bench/bench_batch.py
+	$(BIN)/python bench/bench_decide.py
 
 clean:
 	rm -rf out .pytest_cache test-artifacts
