@@ -123,3 +123,42 @@ def test_item_keys_from_any_gold_shape(tmp_path):
                     '{"file": "y.txt", "number": 1, "label": "beslutning"}\n'
                     '{"doc": "z.pdf", "items": [{"number": 2}, {"number": 5}]}\n', encoding="utf-8")
     assert read_item_keys(path) == {("x.json", 3), ("y.txt", 1), ("z.pdf", 2), ("z.pdf", 5)}
+
+
+def _records(tmp_path, *decisions):
+    from referat.export.jsonl import write_jsonl
+
+    items = [{"title": f"Punkt {n}", "sections": {"Beslutning": text}} for n, text in enumerate(decisions, 1)]
+    path = tmp_path / "records.jsonl"
+    write_jsonl([minutes(*items)], path)
+    return path
+
+
+def test_train_outcomes_command(tmp_path):
+    from typer.testing import CliRunner
+
+    from referat.cli import app
+
+    records = _records(tmp_path, "Godkendt. Byrådet og sagen.", "Taget til efterretning. Orienteringen.",
+                       "Sagen sendes tilbage til administrationen.", "Godkendt. Byrådet igen.",
+                       "Udvalget takkede.")
+    out = tmp_path / "model"
+    result = CliRunner().invoke(app, ["train", "outcomes", str(records), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "on 4 decisions (godkendt 2, taget_til_efterretning 1, udsat 1) of 5" in result.output
+    assert OutcomeModel.load(out).meta["data"]["examples"]["unlabelled"] == 1
+    again = CliRunner().invoke(app, ["train", "outcomes", str(records), "-o", str(out)])
+    assert again.exit_code == 2 and "exists; use --force" in again.output
+    assert CliRunner().invoke(app, ["train", "outcomes", str(records), "-o", str(out), "--force"]).exit_code == 0
+
+
+def test_train_outcomes_needs_two_outcomes(tmp_path):
+    from typer.testing import CliRunner
+
+    from referat.cli import app
+
+    records = _records(tmp_path, "Godkendt.", "Godkendt.")
+    result = CliRunner().invoke(app, ["train", "outcomes", str(records), "-o", str(tmp_path / "m")])
+    assert result.exit_code == 2
+    assert "needs at least two outcomes" in result.output
+    assert not (tmp_path / "m").exists()
