@@ -84,6 +84,19 @@ CASES = [
     ("Udvalget anbefaler indstillingen.\n\nKirsten Bjerre (Ø) kunne ikke anbefale indstillingen, da "
      "garantiprovisionen bør være højere.", [("imod", ("Ø",), ("Kirsten Bjerre",), None)]),
     ("Godkendt.\n(Ø) tilkendegav at ville stemme imod.", [("imod", ("Ø",), (), None)]),
+    ("Socialdemokratiet, SF og Enhedslisten stemte for, mens Venstre og Konservative stemte imod.",
+     [("for", ("A", "SF", "Ø"), (), None), ("imod", ("V", "C"), (), None)]),
+    ("Venstre og Dansk Folkeparti kunne ikke tiltræde indstillingen.", [("imod", ("V", "O"), (), None)]),
+    ("Kommunalbestyrelsen godkendte med 15 stemmer mod 6 (V og O) indstillingen.",
+     [("for", (), (), 15), ("imod", ("V", "O"), (), 6)]),
+    ("Forslaget blev vedtaget med 15 stemmer (A, B, F og Ø) mod 10 stemmer (V, C og O).",
+     [("for", ("A", "B", "F", "Ø"), (), 15), ("imod", ("V", "C", "O"), (), 10)]),
+    ("For forslaget stemte 10: A og F.\nImod stemte 15: V, C og O.",
+     [("for", ("A", "F"), (), 10), ("imod", ("V", "C", "O"), (), 15)]),
+    ("Godkendt.\n(V) ønskede sin afvigende mening tilført protokollen.", [("imod", ("V",), (), None)]),
+    ("Godkendt med 5 stemmer for og 2 imod, idet V undlod at stemme.",
+     [("for", (), (), 5), ("imod", (), (), 2), ("undlod", ("V",), (), None)]),
+    ("Godkendt.\nRådmand Jens Hansen (A) stemte imod.", [("imod", ("A",), ("Jens Hansen",), None)]),
     # several votes in one sentence, and one per proposal
     ("Tina Holm (A) stemte for, Linda Bak (F) stemte imod. Marc Genning (V) og Claus Jensen (V) undlod at "
      "stemme.", [("for", ("A",), ("Tina Holm",), None), ("imod", ("F",), ("Linda Bak",), None),

@@ -69,7 +69,7 @@ class ActorList:
         return seen
 
 
-_CODE_PART = re.compile(r"[A-ZÆØÅ]{1,3}(?:-\d{1,2})?")
+_CODE_PART = re.compile(r"[A-ZÆØÅ]{1,3}(?:-?\d{1,2})?")
 
 
 def normal_code(code: str) -> str:

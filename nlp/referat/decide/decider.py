@@ -38,7 +38,7 @@ from referat.resources import models_dir
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "decisions"
-_BRACKET_CODE = re.compile(r"[a-zæøå.]\s*\(([A-ZÆØÅ]{1,3})(?:-\d{1,2})?\)")
+_BRACKET_CODE = re.compile(r"[a-zæøå.]\s*\(([A-ZÆØÅ]{1,3})(?:-?\d{1,2})?\)")
 _EVIDENCE_CHARS = 120
 
 

@@ -44,6 +44,8 @@ class Grammar:
     abbreviations: frozenset[str]
     point_label: re.Pattern
     content_line: re.Pattern
+    proposal_lead: re.Pattern
+    secondary: re.Pattern
     quote_headings: tuple[re.Pattern, ...]
     identification: tuple[re.Pattern, ...]
     max_unnamed_chars: int
@@ -111,15 +113,16 @@ def _with_number(pattern: str, number: str) -> str:
     return pattern.replace("{number}", number).replace("{date}", _DATE)
 
 
-def _party_names() -> tuple[dict[str, str], frozenset[str]]:
-    """Full party names (with genitive and "-gruppen" forms) -> letter; and all known codes."""
+def _party_names(extra: dict[str, str]) -> tuple[dict[str, str], frozenset[str]]:
+    """Full party names (with genitive and group forms) -> letter; and all known codes."""
     names: dict[str, str] = {}
     codes: set[str] = set()
-    for party in load_toml(PARTIES)["party"]:
-        letter = party["letter"]
+    parties = [(p["letter"], p.get("names", []), p.get("codes", [])) for p in load_toml(PARTIES)["party"]]
+    parties += [(letter, [name], []) for name, letter in extra.items()]
+    for letter, party_names, party_codes in parties:
         codes.add(letter)
-        codes.update(party.get("codes", []))
-        for name in party.get("names", []):
+        codes.update(party_codes)
+        for name in party_names:
             base = " ".join(name.lower().split())
             for form in (base, base + "s", base + "s gruppe", base + "s byrådsgruppe",
                          base + "s medlem", base + "s medlemmer", base + "s repræsentant",
@@ -147,7 +150,7 @@ def load_grammar() -> Grammar:
     counts = votes["counts"]
     number_words = {k.lower(): int(v) for k, v in counts["number_words"].items()}
     number = "(?:" + "|".join(sorted(map(re.escape, number_words), key=len, reverse=True)) + ")"
-    party_names, known_codes = _party_names()
+    party_names, known_codes = _party_names(votes.get("extra_party_names", {}))
     name_alt = "|".join(sorted(map(re.escape, party_names), key=len, reverse=True))
     party_name_pattern = rf"(?<![\wæøåÆØÅ])(?:{name_alt})(?![\wæøåÆØÅ])"
     outcomes = []
@@ -173,6 +176,8 @@ def load_grammar() -> Grammar:
         abbreviations=frozenset(a.lower() for a in text["abbreviations"]),
         point_label=re.compile(text["point_label"], re.IGNORECASE),
         content_line=re.compile(text["content_line"], re.IGNORECASE),
+        proposal_lead=re.compile(text["proposal_lead"], re.IGNORECASE),
+        secondary=re.compile(text["secondary"], re.IGNORECASE),
         identification=_compile_all(text["identification"]),
         max_unnamed_chars=int(text["max_unnamed_chars"]),
         quote_headings=tuple(re.compile(_with_number(p, number), _FLAGS)

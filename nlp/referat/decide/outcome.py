@@ -1,13 +1,15 @@
 """The outcome of a decision from its phrases (ANNOTATION.md §6), and where they are silent.
 
 The decision's own statements are read in order, with attendance lines,
-vote lines, the content lines of proposals ("- At der …") and the words of
-counted votes left out:
+vote lines, the "at …" lines of a proposal ("(V) foreslår følgende:" / "- At
+der …") and the words of counted votes left out:
 
 - the first statement with a `strong` phrase decides ("Godkendt",
   "Anbefales", "Sagen sendes tilbage til administrationen");
 - a statement opening a numbered point decides with a `weak` phrase too:
   a mixed decision takes the outcome of its first point;
+- otherwise what became of an amendment or a member's proposal ("Ændringsforslag
+  fra V … blev forkastet"), read after everything else;
 - otherwise the first `weak` phrase ("Byrådet besluttede at …", "Temamødet
   blev afholdt");
 - inside a statement, the phrase that starts first wins, and of two that
@@ -68,16 +70,22 @@ def rule_outcome(statements: list[Statement], grammar: Grammar,
     `skip`: statements that are votes (or disqualification) and say nothing of the outcome.
     """
     fallback: RuleOutcome | None = None
+    secondary: RuleOutcome | None = None
     first_point = True
+    proposed = False  # inside the "at …" lines of a proposal
     for index, statement in enumerate(statements):
         if statement.attendance or statement.placeholder or index in skip:
             continue
         text = readable(statement, list(vote_spans))
-        if grammar.content_line.match(text):  # "- At der udpeges …": what is proposed, not done
-            continue
+        if grammar.content_line.match(text):
+            if proposed:  # "(V) foreslår følgende:" / "- At der udpeges …": proposed, not done
+                continue
+        elif text.strip():  # a bare point label ("Ad 1:") keeps the proposal open
+            proposed = bool(grammar.proposal_lead.search(text))
         opens_point = statement.point is not None and first_point
         if statement.point is not None:
             first_point = False
+        about_amendment = bool(grammar.secondary.search(text))
         for tier in ("strong", "weak"):
             hit = _best(text, grammar, tier)
             if hit is None:
@@ -85,12 +93,15 @@ def rule_outcome(statements: list[Statement], grammar: Grammar,
             start, end, outcome = hit
             found = RuleOutcome(outcome, tier, statement.raw[start:end], statement.start + start,
                                 statement.start + end)
-            if tier == "strong" or opens_point:
+            if about_amendment:  # "Ændringsforslag fra V … blev forkastet": not the item's verdict
+                if tier == "strong" and secondary is None:
+                    secondary = found
+            elif tier == "strong" or opens_point:
                 return found
-            if fallback is None:
+            elif fallback is None:
                 fallback = found
             break
-    return fallback
+    return secondary or fallback
 
 
 def refused_by_recommendation(found: RuleOutcome, statement_text: str, indstilling: str,

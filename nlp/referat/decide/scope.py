@@ -120,8 +120,7 @@ def unnamed_decision(text: str, item: Item, grammar: Grammar) -> Section | None:
         stop = text.find("\n", start, item.end)
         stop = item.end if stop < 0 else stop
         line = text[start:stop].strip()
-        repeats_title = bool(item.title) and " ".join(item.title.split()) in " ".join(line.split())
-        if line and not repeats_title and not any(p.match(line) for p in grammar.identification):
+        if line and not _repeats_title(line, item.title) and not any(p.match(line) for p in grammar.identification):
             break
         start = stop + 1
     end = item.end
@@ -178,3 +177,15 @@ def parts(text: str, section: Section, meeting: Meeting, grammar: Grammar) -> li
 def _says_more_than_attendance(text: str, grammar: Grammar) -> bool:
     return any(line.strip() and not any(p.search(line.strip()) for p in grammar.attendance)
                for line in text.split("\n"))
+
+
+_LABEL = re.compile(r"^(?:(?:punkt|pkt\.?)\s*)?\d+\s*[.:)]?\s*(?:lukket(?:\s+punkt)?\s*:\s*)?", re.IGNORECASE)
+
+
+def _repeats_title(line: str, title: str) -> bool:
+    """Is the line the item's heading printed again ("7.     Lukket: Klage over … (B)")?"""
+    if not title:
+        return False
+    rest = " ".join(_LABEL.sub("", line).split())
+    rest = re.sub(r"\s*\((?:O|B|D)\)$", "", rest)
+    return rest == " ".join(title.split())

@@ -173,8 +173,8 @@ class _Reader:
                 count = self.g.number(m.group(side))
                 text = m.group(f"{side}_actors")
                 actors = ActorList([], 0, 0)
-                if text:
-                    actors, _ = actors_after(body, m.start(f"{side}_actors"), m.end(f"{side}_actors"),
+                if text:  # read with its brackets: "(V og O)"
+                    actors, _ = actors_after(body, m.start(f"{side}_actors") - 1, m.end(f"{side}_actors") + 1,
                                              self.g, self.codes, persons)
                 if count or actors.actors:
                     self.add(s, index, "count", position, actors, count, m.start(side), m.end(side))
