@@ -21,6 +21,8 @@ CASES = [
     ("Kultur- og Fritidsudvalget udpegede Lone Mortensen (V) til bestyrelsen.", "godkendt", True),
     ("Udvalget pegede på John Olsen som formand.", "godkendt", True),
     ("Enstemmigt vedtaget.", "godkendt", True),
+    ("Indstillingen blev godkendt uden afstemning.", "godkendt", True),
+    ("Et enigt udvalg anbefaler indstillingen.", "anbefalet", True),
     ("Anbefales.", "anbefalet", True),
     ("Anbefales godkendt over for Kommunalbestyrelsen.", "anbefalet", True),
     ("Indstilles til godkendelse", "anbefalet", True),

@@ -97,6 +97,15 @@ CASES = [
     ("Godkendt med 5 stemmer for og 2 imod, idet V undlod at stemme.",
      [("for", (), (), 5), ("imod", (), (), 2), ("undlod", ("V",), (), None)]),
     ("Godkendt.\nRådmand Jens Hansen (A) stemte imod.", [("imod", ("A",), ("Jens Hansen",), None)]),
+    ("Indstillingen blev godkendt. For stemte 45 medlemmer: A, B, C, F, I, O, V, Ø, Å. Imod stemte 0 "
+     "medlemmer. Undlod at stemme 5 medlemmer: D.",
+     [("for", ("A", "B", "C", "F", "I", "O", "V", "Ø", "Å"), (), 45), ("undlod", ("D",), (), 5)]),
+    ("Et flertal i udvalget (A, B, F og Ø) indstiller planen. Et mindretal (V, C og O) stemmer imod.",
+     [("for", ("A", "B", "F", "Ø"), (), None), ("imod", ("V", "C", "O"), (), None)]),
+    ("Vedtaget med 8 stemmer for (A, F, Ø), 4 stemmer imod (V, C) og 1 som undlod at stemme (O).",
+     [("for", ("A", "F", "Ø"), (), 8), ("imod", ("V", "C"), (), 4), ("undlod", ("O",), (), 1)]),
+    ("Forslaget blev vedtaget med 28 stemmer mod 0.", [("for", (), (), 28)]),
+    ("(V) og (O) tager forbehold for endelig stillingtagen.", [("undlod", ("V", "O"), (), None)]),
     # several votes in one sentence, and one per proposal
     ("Tina Holm (A) stemte for, Linda Bak (F) stemte imod. Marc Genning (V) og Claus Jensen (V) undlod at "
      "stemme.", [("for", ("A",), ("Tina Holm",), None), ("imod", ("F",), ("Linda Bak",), None),
