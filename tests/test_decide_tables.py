@@ -78,6 +78,9 @@ def test_members_are_counted_against_their_attendance():
 def test_parties_and_outcomes():
     found = tally([council()])
     assert found.parties()[0] == {"party": "Ø", "items": 2, "for": 0, "imod": 2, "undlod": 0}
+    assert [r for r in found.party_outcomes() if r["party"] == "Ø"] == [
+        {"party": "Ø", "outcome": "godkendt", "for": 0, "imod": 1, "undlod": 0},
+        {"party": "Ø", "outcome": "anbefalet", "for": 0, "imod": 1, "undlod": 0}]
     assert found.outcomes() == [{"body": "Byrådet", "decisions": 3, "godkendt": 2, "anbefalet": 1, "afvist": 0,
                                  "taget_til_efterretning": 0, "drøftet": 0, "udsat": 0, "oversendt": 0,
                                  "andet": 0, "unanimous": 1}]
@@ -103,7 +106,7 @@ def test_referat_votes_writes_tables_pandas_loads(records, tmp_path, fmt):
     members = read(out / f"members.{fmt}").set_index("person")
     assert members.loc["Mehmet Zeki Dogru", "imod"] == 2
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        f"{t}.{fmt}" for t in ("outcomes", "parties", "members", "votes", "attendance"))
+        f"{t}.{fmt}" for t in ("outcomes", "parties", "party_outcomes", "members", "votes", "attendance"))
 
 
 def test_referat_votes_refuses_an_existing_folder_without_force(records, tmp_path):

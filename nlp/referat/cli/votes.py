@@ -23,8 +23,8 @@ def votes(
                                    help="Records from `referat process` (error records are skipped)."),
     output: Path = typer.Option(None, "--output", "-o", metavar="DIR", show_default=False,
                                 help="Also write every table into this folder: outcomes, parties, "
-                                     "members, votes (one row per item x party or member x position) "
-                                     "and attendance (one row per item x member)."),
+                                     "party_outcomes, members, votes (one row per item x party or member "
+                                     "x position) and attendance (one row per item x member)."),
     fmt: TableFormat = typer.Option(TableFormat.csv, "--format", "-f",
                                     help="File format of the tables written with --output."),
     force: bool = typer.Option(False, "--force", help="Replace an existing output folder."),

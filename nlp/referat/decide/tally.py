@@ -7,7 +7,7 @@ From referat records (error records skipped and listed):
   (`export.votes.attendance_rows`);
 - `outcomes`: per body, how many decisions of each outcome, how many unanimous;
 - `parties`: per party, on how many items it is recorded `for`, `imod`,
-  `undlod`;
+  `undlod`; `party_outcomes` the same per party and outcome;
 - `members`: per member, the items with a decision at their meetings, how
   many they attended, and their positions there (by name, through their
   party's vote, or as part of a unanimous body), so that votes can be
@@ -27,7 +27,7 @@ from typing import Any
 from referat.export.votes import ATTENDANCE_COLUMNS, VOTE_COLUMNS, attendance_rows, vote_rows
 from referat.model import OUTCOMES, POSITIONS, Document
 
-TABLES = ("outcomes", "parties", "members", "votes", "attendance")
+TABLES = ("outcomes", "parties", "party_outcomes", "members", "votes", "attendance")
 
 
 @dataclass
@@ -69,6 +69,17 @@ class Tally:
         return [{"party": party, "items": len(keys), **{p: len(positions[party][p]) for p in POSITIONS}}
                 for party, keys in sorted(items.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
 
+    def party_outcomes(self) -> list[dict[str, Any]]:
+        """Per party and outcome: on how many items it is recorded for, imod, undlod."""
+        positions: dict[tuple[str, str], dict[str, set]] = defaultdict(lambda: defaultdict(set))
+        for row in self.votes:
+            if row["kind"] == "party":
+                positions[(row["party"], row["outcome"])][row["position"]].add((row["doc_id"], row["item"]))
+        order = {o: i for i, o in enumerate(OUTCOMES)}
+        return [{"party": party, "outcome": outcome, **{p: len(counts[p]) for p in POSITIONS}}
+                for (party, outcome), counts in sorted(positions.items(),
+                                                       key=lambda kv: (kv[0][0], order.get(kv[0][1], 99)))]
+
     def members(self) -> list[dict[str, Any]]:
         rows: dict[str, dict[str, Any]] = {}
         for row in self.attendance:
@@ -89,8 +100,8 @@ class Tally:
         return sorted(rows.values(), key=lambda r: (-r["imod"] - r["undlod"], r["person"]))
 
     def tables(self) -> dict[str, list[dict[str, Any]]]:
-        return {"outcomes": self.outcomes(), "parties": self.parties(), "members": self.members(),
-                "votes": self.votes, "attendance": self.attendance}
+        return {"outcomes": self.outcomes(), "parties": self.parties(), "party_outcomes": self.party_outcomes(),
+                "members": self.members(), "votes": self.votes, "attendance": self.attendance}
 
 
 def tally(docs: Iterable[Document]) -> Tally:
