@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 
 from referat.model import Document, Item
 
-_SUFFIX = re.compile(r"\s*\([^)]*\)\s*$")
+_SUFFIX = re.compile(r"\([^()\n]*\)[ \t]*$")
 _LINE_NAMES = re.compile(r"^[^:\n]*:\s*(?P<names>.+)$")
-_SPLIT = re.compile(r"\s*(?:,|;|\bog\b|\bsamt\b)\s*")
+_SPLIT = re.compile(r"(?:,|;|\bog\b|\bsamt\b)")
 _ABSENCE = re.compile(r"^\s*(?:fraværende|afbud|ikke\s+til\s*stede|ikke\s+mødt|deltog\s+ikke)\b", re.IGNORECASE)
 
 

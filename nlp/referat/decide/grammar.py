@@ -53,7 +53,6 @@ class Grammar:
     code: str
     name: str
     fillers: frozenset[str]
-    joint: re.Pattern
     party_of_names: frozenset[str]
     body_words: re.Pattern
     party_names: dict[str, str]  # lower-case name (and genitive) -> letter
@@ -131,6 +130,26 @@ def _party_names(extra: dict[str, str]) -> tuple[dict[str, str], frozenset[str]]
     return names, frozenset(codes)
 
 
+def alternation(words) -> str:
+    """A regex matching any of `words`, as a trie ("de(?:n|t)"), so that a position is
+    tried in steps of its characters, not once per word."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def walk(node: dict) -> str:
+        branches = [re.escape(char) + walk(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return walk(trie)
+
+
 def _actor_tokens(code: str, name: str, party_names: str) -> re.Pattern:
     group = rf"\(\s*{code}(?:\s*(?:,|\bog\b|\+|/|&)\s*{code})*\s*\)"
     return re.compile(
@@ -151,8 +170,7 @@ def load_grammar() -> Grammar:
     number_words = {k.lower(): int(v) for k, v in counts["number_words"].items()}
     number = "(?:" + "|".join(sorted(map(re.escape, number_words), key=len, reverse=True)) + ")"
     party_names, known_codes = _party_names(votes.get("extra_party_names", {}))
-    name_alt = "|".join(sorted(map(re.escape, party_names), key=len, reverse=True))
-    party_name_pattern = rf"(?<![\wæøåÆØÅ])(?:{name_alt})(?![\wæøåÆØÅ])"
+    party_name_pattern = rf"(?<![\wæøåÆØÅ])(?:{alternation(party_names)})(?![\wæøåÆØÅ])"
     outcomes = []
     for block in table["outcome"]:
         if block["outcome"] not in OUTCOMES:
@@ -166,7 +184,6 @@ def load_grammar() -> Grammar:
         if position not in POSITIONS:
             raise ValueError(f"{CONFIG}: unknown position {position!r}")
         verbs.extend((position, re.compile(p, _FLAGS)) for p in patterns)
-    joints = "|".join(j if not j.isalpha() else rf"\b{j}\b" for j in votes["joints"])
     return Grammar(
         attendance=_compile_all(text["attendance"]),
         placeholders=_compile_all(text["placeholders"]),
@@ -185,7 +202,6 @@ def load_grammar() -> Grammar:
         code=votes["code"],
         name=votes["name"],
         fillers=frozenset(w.lower() for w in votes["fillers"]),
-        joint=re.compile(rf"\s*(?:{joints})\s*", re.IGNORECASE),
         party_of_names=frozenset(votes["party_of_names"]),
         body_words=re.compile(rf"^(?:{votes['body_words']})$", re.IGNORECASE),
         party_names=party_names,

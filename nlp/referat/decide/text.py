@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from referat.decide.grammar import Grammar
 
 _SENTENCE_END = re.compile(r"[.!?;](?=\s+[A-ZÆØÅ(\d\"”“])")
-_WORD_BEFORE = re.compile(r"([\wæøåÆØÅ.]+)$")
-_LABEL_SO_FAR = re.compile(r"\s*(?:(?:ad|at|pkt\.?|punkt)\s+)?[\d\s.,)(–-]*(?:[a-h][.)]?[\d\s.,)(–-]*)*",
-                           re.IGNORECASE)
+_LABEL_SO_FAR = re.compile(r"(?:\s*(?:ad|at|pkt\.?|punkt)\s+)?(?:[\d\s.,)(–-]|[a-h](?=[.)\s]))*", re.IGNORECASE)
+_LABEL_REACH = 24  # a point label is short: "2. a.", "Ad 1-4.", "1.- 3."
+_WORD_REACH = 40  # how far back a word before a period is looked for
 # A line of names under an attendance heading: "Charlotte Levin (A), Tina Holm": two or
 # more capitalised words each, party suffixes, joints; no sentence.
 _NAME = r"[A-ZÆØÅ][\wæøåÆØÅ'-]*(?:\s+(?:[A-ZÆØÅ][\wæøåÆØÅ'-]*|[A-ZÆØÅ]\.))+(?:\s*\([A-ZÆØÅ]{1,3}(?:-\d{1,2})?\))?"
@@ -60,31 +60,39 @@ def blank(text: str, start: int, end: int) -> str:
     return text[:start] + "".join(c if c == "\n" else " " for c in text[start:end]) + text[end:]
 
 
-def _closing(line: str, i: int, pairs: dict[str, str]) -> int:
-    """Where the quotation opened at `i` ends (after its mark), passing over quotations inside it."""
-    close = pairs[line[i]]
-    j = i + 1
-    while j < len(line):
-        if line[j] == close:
-            return j + 1
-        if line[j] in pairs:  # a quotation inside a quotation ("… “altid” …")
-            j = _closing(line, j, pairs)
-            continue
-        j += 1
-    return len(line)
-
-
 def mask_quotes(line: str, grammar: Grammar) -> str:
-    """Blank quoted text: from an opening mark to its closing mark, or to the line's end."""
+    """Blank quoted text: from an opening mark to its closing mark (passing over
+    quotations inside it, "… “altid” …"), or to the line's end."""
+    pairs = grammar.quote_pairs
+    spans: list[tuple[int, int]] = []
     i = 0
     while i < len(line):
-        if line[i] not in grammar.quote_pairs:
+        if line[i] not in pairs:
             i += 1
             continue
-        stop = _closing(line, i, grammar.quote_pairs)
-        line = blank(line, i, stop)
-        i = stop
-    return line
+        closers, j = [pairs[line[i]]], i + 1
+        while j < len(line) and closers:
+            if line[j] == closers[-1]:
+                closers.pop()
+            elif line[j] in pairs:
+                closers.append(pairs[line[j]])
+            j += 1
+        spans.append((i, j))
+        i = j
+    if not spans:
+        return line
+    chars = list(line)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def _word_start(line: str, end: int) -> int:
+    """Where the word (letters, digits, periods) that ends at `end` starts, looking back a little."""
+    i = end
+    while i > max(0, end - _WORD_REACH) and (line[i - 1].isalnum() or line[i - 1] in "._"):
+        i -= 1
+    return i
 
 
 def sentence_bounds(line: str, grammar: Grammar) -> list[tuple[int, int]]:
@@ -95,10 +103,11 @@ def sentence_bounds(line: str, grammar: Grammar) -> list[tuple[int, int]]:
     """
     bounds, start = [], 0
     for m in _SENTENCE_END.finditer(line):
-        word = _WORD_BEFORE.search(line, 0, m.start())
-        token = word.group(1).lower().rstrip(".") if word else ""
-        if m.group() == "." and (token in grammar.abbreviations or _initial(line, word)
-                                 or _LABEL_SO_FAR.fullmatch(line, start, m.end())):
+        word_start = _word_start(line, m.start())
+        token = line[word_start:m.start()].lower().rstrip(".")
+        label = m.end() - start <= _LABEL_REACH and _LABEL_SO_FAR.fullmatch(line, start, m.end())
+        if m.group() == "." and (token in grammar.abbreviations or _initial(line, word_start, m.start())
+                                 or label):
             continue
         bounds.append((start, m.end()))
         start = m.end()
@@ -106,17 +115,21 @@ def sentence_bounds(line: str, grammar: Grammar) -> list[tuple[int, int]]:
     return [(s, e) for s, e in bounds if line[s:e].strip()]
 
 
-def _initial(line: str, word) -> bool:
-    """Is the word before a period an initial ("John T. Olsen") or a list label ("2. a.")?
-
-    A capital letter after a joint ("For stemte A, V og C.") is a party letter ending a sentence.
-    """
-    if word is None or len(word.group(1)) != 1 or not word.group(1).isalpha():
+def _initial(line: str, start: int, end: int) -> bool:
+    """Is the word line[start:end] before a period an initial ("John T. Olsen") or a list
+    label ("2. a.")? A capital after a joint ("For stemte A, V og C.") is a party letter
+    ending a sentence."""
+    word = line[start:end]
+    if len(word) != 1 or not word.isalpha():
         return False
-    if word.group(1).islower():
+    if word.islower():
         return True
-    before = line[:word.start()].rstrip()
-    return bool(before) and before.split()[-1][:1].isupper() and before[-1] not in ",;"
+    before = start
+    while before > 0 and line[before - 1] == " ":
+        before -= 1
+    if before == 0 or line[before - 1] in ",;":
+        return False
+    return line[_word_start(line, before):before][:1].isupper()
 
 
 def mask_from(sentence: str, opener) -> str:

@@ -36,7 +36,6 @@ from referat.model import Vote
 
 _OPEN_BRACKET = re.compile(r"\s*\(")
 _CLOSE = re.compile(r"\s*\)")
-_INGEN = re.compile(r"\s*:?\s*(?:ingen|ingen\s+medlemmer|nul)\b", re.IGNORECASE)
 _BLANK = re.compile(r"\s*$")
 
 
@@ -112,8 +111,8 @@ class _Reader:
         start, end = lead + m.start(), lead + m.end()
         position = self.g.position(m.group("pos"))
         count = self.g.number(m.group("count"))
-        if _INGEN.match(body, end) and not count:
-            used.append((start, _INGEN.match(body, end).end()))
+        if not count and _nobody(body, end):  # "Imod stemte: ingen"
+            used.append((start, end))
             return
         actors, stop = actors_after(body, end, len(body), self.g, self.codes, persons)
         if not actors.actors and _BLANK.match(body, end):
@@ -303,6 +302,11 @@ class _Reader:
                 vote.persons = [p for p in vote.persons] + [p for p in actors.persons if p not in vote.persons]
                 vote.start, vote.end = s.start + actors.start, s.start + m.end()
                 counted.kind, counted.record = "stance", index
+
+
+def _nobody(body: str, at: int) -> bool:
+    rest = body[at:at + 40].lstrip(" \t:").lower()
+    return rest.startswith(("ingen", "nul")) and not rest[len("ingen" if rest.startswith("ingen") else "nul"):][:1].isalpha()
 
 
 def _overlaps(used: list[tuple[int, int]], start: int, end: int) -> bool:
