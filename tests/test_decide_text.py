@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from _decisions import decide, votes_of
 from referat.decide.grammar import load_grammar
@@ -62,3 +64,24 @@ def test_a_decision_word_after_an_empty_attendance_heading_is_no_name():
 def test_a_count_at_the_start_of_a_line_is_no_point_label():
     assert votes_of(decide("Vedtaget.\n19 stemte for (A, V).\n8 stemte imod (Ø).")) == [
         ("for", ("A", "V"), (), 19), ("imod", ("Ø",), (), 8)]
+
+
+# --- any text: no exception, offsets inside the decision ------------------------
+
+FRAGMENTS = ["Godkendt.", "Anbefales ikke", "(Ø)", "(UP-1)", " og ", ", ", "stemte imod", "For stemte", "Imod stemte:",
+             "undlod at stemme", "Mehmet Zeki Dogru", "John T. Olsen", " med bemærkning om, at ", "”", "“", '"', "\n",
+             "1. ", "2.-3. ", "Ad 1:", "Med stemmerne 19 for og 8 imod", "Et flertal bestående af", "et mindretal",
+             "ønskede ikke at sende", "Fraværende: ", "Økonomiudvalget, 18. september 2019, pkt. 153:", "  ", ".",
+             "Beslutning ikke frigivet", "følger administrationens indstilling", "ingen", "inhabil", "A", "V", "Ø"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=40).map("".join) | st.text(max_size=300))
+def test_any_decision_text_reads_without_error_and_offsets_stay_inside(text):
+    decision = decide(text)
+    if decision is None:
+        return
+    assert decision.outcome and decision.unanimous in (True, False, None)
+    for vote in decision.votes:
+        assert decision.start <= vote.start < vote.end <= decision.end
+        assert all(p and p.strip() == p for p in vote.parties + vote.persons)
