@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import shutil
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -24,6 +25,7 @@ from referat.errors import InputError
 from referat.model import Document
 from referat.outputs import atomic_dir, check_target
 from referat.records import read_records
+from referat.resources import MODEL_CARD
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +130,9 @@ def train(inputs: list[str | Path], out: str | Path, *, seed: int = 0,
     model.meta["created"] = dt.date.today().isoformat()
     with atomic_dir(out) as tmp:
         model.save(tmp)
+        card = Path(out) / MODEL_CARD
+        if card.is_file():  # a retrained model keeps its (hand-written) card; update its figures
+            shutil.copy2(card, tmp / MODEL_CARD)
     log.info("trained the outcome model on %d decisions in %.1f s -> %s", len(examples.labels),
              fit_seconds, out)
     return OutcomeReport(Path(out), examples.stats(), read_seconds, fit_seconds)
