@@ -83,8 +83,6 @@ def tokenize(text: str, start: int, end: int, grammar: Grammar,
     tokens: list[Token] = []
     for m in grammar.actor_tokens.finditer(text, start, end):
         kind = m.lastgroup
-        if kind == "partyname" and not m.group()[:1].isupper():
-            kind = "word"  # "venstre" (left) is no party
         if kind == "name":
             tokens.extend(_name_tokens(m.group(), m.start(), grammar, persons))
             continue
@@ -107,6 +105,8 @@ def _name_tokens(run: str, start: int, grammar: Grammar,
         after = [Token("word", w.group(), e + w.start(), e + w.end())
                  for w in re.finditer(r"\S+", run[e - start:])]
         return before + [Token("name", name, s, e, confirmed=True)] + after
+    if grammar.party_name_pattern.fullmatch(run):  # "Det Konservative Folkeparti", "Venstre"
+        return [Token("partyname", run, start, end)]
     words = list(re.finditer(r"\S+", run))
     cut = 0
     while cut < len(words) and words[cut].group().lower().rstrip(".") in grammar.not_name_words:

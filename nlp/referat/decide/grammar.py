@@ -108,6 +108,13 @@ def _compile_all(patterns, flags=_FLAGS) -> tuple[re.Pattern, ...]:
     return tuple(re.compile(p, flags) for p in patterns)
 
 
+def _first_of(number_words: dict[str, int]) -> str:
+    """A look-ahead for the first character of a count (a digit or a number word's
+    first letter, either case): a cheap test that most positions of a text fail at once."""
+    initials = "".join(sorted({re.escape(c) for w in number_words for c in (w[0], w[0].upper())}))
+    return rf"(?=[\d{initials}])"
+
+
 def _with_number(pattern: str, number: str) -> str:
     return pattern.replace("{number}", number).replace("{date}", _DATE)
 
@@ -150,13 +157,14 @@ def alternation(words) -> str:
     return walk(trie)
 
 
-def _actor_tokens(code: str, name: str, party_names: str) -> re.Pattern:
+def _actor_tokens(code: str, name: str) -> re.Pattern:
+    """Tokens of an actor list; full party names arrive as capitalised runs (`name`) and
+    are told apart from members' names in `referat.decide.actors`."""
     group = rf"\(\s*{code}(?:\s*(?:,|\bog\b|\+|/|&)\s*{code})*\s*\)"
     return re.compile(
         rf"(?P<group>{group})"
-        rf"|(?P<partyname>(?i:{party_names}))"
         rf"|(?P<name>{name})"
-        rf"|(?P<code>(?<![\wæøåÆØÅ(-]){code}(?![\wæøåÆØÅ)-]))"
+        rf"|(?P<code>(?=[A-ZÆØÅ])(?<![\wæøåÆØÅ(-]){code}(?![\wæøåÆØÅ)-]))"
         r"|(?P<joint>,|;|&|\+|/|\bog\b|\bsamt\b|\beller\b)"
         r"|(?P<word>[^\s,;&+/()]+|[()])")
 
@@ -169,6 +177,7 @@ def load_grammar() -> Grammar:
     counts = votes["counts"]
     number_words = {k.lower(): int(v) for k, v in counts["number_words"].items()}
     number = "(?:" + "|".join(sorted(map(re.escape, number_words), key=len, reverse=True)) + ")"
+    cased_number = f"(?i:{number})"  # for the patterns matched as written (lower case)
     party_names, known_codes = _party_names(votes.get("extra_party_names", {}))
     party_name_pattern = rf"(?<![\wæøåÆØÅ])(?:{alternation(party_names)})(?![\wæøåÆØÅ])"
     outcomes = []
@@ -208,16 +217,16 @@ def load_grammar() -> Grammar:
         party_name_pattern=re.compile(party_name_pattern, re.IGNORECASE),
         known_codes=known_codes,
         not_name_words=frozenset(w.lower() for w in votes.get("not_name_words", [])),
-        actor_tokens=_actor_tokens(votes["code"], votes["name"], party_name_pattern),
+        actor_tokens=_actor_tokens(votes["code"], votes["name"]),
         headers=tuple(re.compile(_with_number(p, number), re.IGNORECASE) for p in votes["headers"]),
-        next_position=re.compile(_with_number(votes["next_position"], number), re.IGNORECASE),
+        next_position=re.compile(_with_number(votes["next_position"], cased_number)),
         verbs=tuple(verbs),
         verb_second=re.compile(votes["verbs"]["verb_second"], re.IGNORECASE),
-        dissent=re.compile(votes["dissent"]["pattern"], re.IGNORECASE),
+        dissent=re.compile(votes["dissent"]["pattern"]),
         adopted_by_body=re.compile(votes["dissent"]["adopted_by_body"], re.IGNORECASE),
         majority=re.compile(_with_number(votes["groups"]["majority"], number), re.IGNORECASE),
         minority=re.compile(_with_number(votes["groups"]["minority"], number), re.IGNORECASE),
-        count_term=re.compile(_with_number(counts["term"], number), re.IGNORECASE),
+        count_term=re.compile(_first_of(number_words) + _with_number(counts["term"], cased_number)),
         count_anchor=re.compile(_with_number(counts["anchor"], number), re.IGNORECASE),
         for_against=re.compile(_with_number(counts["for_against"], number), re.IGNORECASE),
         number_words=number_words,
