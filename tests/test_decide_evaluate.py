@@ -22,7 +22,7 @@ def _decision(outcome, unanimous=True, votes=()):
 PRED = [
     {"source": "minutes/a.json", "doc_id": "1", "items": [
         {"number": 1, "decision": _decision("godkendt", False, [("imod", ["Enhedslisten"], []),
-                                                               ("undlod", ["UP-1"], ["liselott  BLIXT"])])},
+                                                               ("undlod", ["UP-1"], ["birgitte  LAUTH"])])},
         {"number": 2, "decision": _decision("anbefalet")},
         {"number": 3, "decision": None},
         {"number": 4, "decision": _decision("godkendt", True, [("imod", ["(SF)"], [])])},
@@ -32,7 +32,7 @@ PRED = [
 ]
 GOLD = [
     {"doc": "a.json", "number": 1, "decision": _decision("godkendt", False, [("imod", ["Ø"], []),
-                                                                             ("undlod", ["UP1"], ["Liselott Blixt"])])},
+                                                                             ("undlod", ["UP1"], ["Birgitte Lauth"])])},
     {"doc": "a.json", "number": 2, "decision": _decision("afvist", True, [("imod", ["V"], ["Ole Holm"])])},
     {"doc": "a.json", "number": 3, "decision": _decision("taget_til_efterretning")},
     {"doc": "a.json", "number": 4, "decision": None},
@@ -55,7 +55,7 @@ def test_figures(files):
     figures = score_files(*files).figures()
     assert figures["outcome_acc"] == pytest.approx(3 / 7)
     assert figures["unanimous_acc"] == pytest.approx(3 / 6)
-    # tp: (imod, Ø), (undlod, UP1), (undlod, liselott blixt); fp: (imod, F) on a gold null;
+    # tp: (imod, Ø), (undlod, UP1), (undlod, birgitte lauth); fp: (imod, F) on a gold null;
     # fn: (imod, V), (imod, ole holm), (imod, F) on b.json
     assert (figures["votes_P"], figures["votes_R"]) == pytest.approx((3 / 4, 3 / 6))
 

@@ -27,8 +27,8 @@ def test_an_agenda_has_no_decisions_never_a_guess():
 @pytest.mark.parametrize("text", [
     "Beslutning ikke frigivet",
     "Afbud: Maria Witthøft",
-    "Fraværende:\nIkke til stede:\nCharlotte Levin (A)",
-    "Dorthe Bøgh Madsen deltog som stedfortræder.",
+    "Fraværende:\nIkke til stede:\nSusanne Krag (A)",
+    "Gitte Borg Nielsen deltog som stedfortræder.",
     "",
 ], ids=["not released", "attendance", "attendance lines and a name", "substitute", "empty"])
 def test_no_decision_printed(text):

@@ -1,8 +1,8 @@
 """Who voted: party references and members in the lists that votes name.
 
-An actor list is what stands before a vote verb ("Mehmet Zeki Dogru (Ø) og
-(F) stemte imod") or after a position header ("For stemte (V), (A), Liselott
-Blixt (UP-1) samt John T. Olsen, Bjarke Abel fra (A)"): party codes in
+An actor list is what stands before a vote verb ("Yusuf Emre Kaya (Ø) og
+(F) stemte imod") or after a position header ("For stemte (V), (A), Birgitte
+Lauth (UP-1) samt Erik S. Nygaard, Svend Ahle fra (A)"): party codes in
 brackets (also several in one: "(A, V, C)"), bare codes a document uses
 ("Imod stemte: F og Ø"), full party names ("Enhedslisten"), and members'
 names with or without a party suffix, joined by commas, "og", "samt".
@@ -215,7 +215,7 @@ def actors_before(text: str, start: int, stop: int, grammar: Grammar, codes: fro
     while k > 0 and _list_token(tokens[k - 1], grammar, codes):
         k -= 1
     last = len(tokens)
-    while last > k and tokens[last - 1].kind == "joint":  # "Bjarke Abel (A), stemte imod"
+    while last > k and tokens[last - 1].kind == "joint":  # "Svend Ahle (A), stemte imod"
         last -= 1
     for first in range(k, last):  # the longest run that reads as a list up to the verb
         found, end_index = parse(tokens[:last], text, grammar, codes, first)

@@ -5,7 +5,7 @@ An item's absentees are the meeting's (`meeting.absent`), the item's own
 attendance lines of its decision ("Ikke til stede: …", "Afbud: …"). What is
 left of `meeting.participants` attended; that is what a member's votes are
 counted against (`referat votes`). Names are compared without case, party
-suffix or hyphens ("Anne-Marie Lyduch" is "Anne Marie Lyduch").
+suffix or hyphens ("Inge-Lise Kromann" is "Inge Lise Kromann").
 
 A member's party comes from the document: the party letter printed after
 their name anywhere in it (the PERSON spans' `party`), the most frequent

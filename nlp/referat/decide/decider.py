@@ -175,7 +175,7 @@ class Decider:
 
 def document_context(doc: Document) -> tuple[frozenset[str], list[tuple[int, int, str]]]:
     """What the whole document tells the vote reader: the party codes it prints in
-    brackets after a name ("Liselott Blixt (UP)", so a bare "UP" is a party too), and
+    brackets after a name ("Birgitte Lauth (UP)", so a bare "UP" is a party too), and
     its PERSON spans as (start, end, name)."""
     codes = frozenset(_BRACKET_CODE.findall(doc.text))
     persons = sorted((s.start, s.end, (s.norm or {}).get("name") or s.text)

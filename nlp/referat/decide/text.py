@@ -22,7 +22,7 @@ _SENTENCE_END = re.compile(r"[.!?;](?=\s+[A-ZÆØÅ(\d\"”“])")
 _LABEL_SO_FAR = re.compile(r"(?:\s*(?:ad|at|pkt\.?|punkt)\s+)?(?:[\d\s.,)(–-]|[a-h](?=[.)\s]))*", re.IGNORECASE)
 _LABEL_REACH = 24  # a point label is short: "2. a.", "Ad 1-4.", "1.- 3."
 _WORD_REACH = 40  # how far back a word before a period is looked for
-# A line of names under an attendance heading: "Charlotte Levin (A), Tina Holm": two or
+# A line of names under an attendance heading: "Susanne Krag (A), Tina Holm": two or
 # more capitalised words each, party suffixes, joints; no sentence.
 _NAME = r"[A-ZÆØÅ][\wæøåÆØÅ'-]*(?:\s+(?:[A-ZÆØÅ][\wæøåÆØÅ'-]*|[A-ZÆØÅ]\.))+(?:\s*\([A-ZÆØÅ]{1,3}(?:-\d{1,2})?\))?"
 _NAME_LINE = re.compile(rf"^\s*{_NAME}(?:\s*(?:,|\bog\b|\bsamt\b)\s*{_NAME})*\s*$")
@@ -98,7 +98,7 @@ def _word_start(line: str, end: int) -> int:
 def sentence_bounds(line: str, grammar: Grammar) -> list[tuple[int, int]]:
     """[start, end) of each sentence of a (quote-masked) line.
 
-    A period after an abbreviation ("pkt."), an initial ("John T. Olsen") or a
+    A period after an abbreviation ("pkt."), an initial ("Erik S. Nygaard") or a
     one- or two-digit number ("1. Godkendt", "til 2. behandling") ends none.
     """
     bounds, start = [], 0
@@ -116,7 +116,7 @@ def sentence_bounds(line: str, grammar: Grammar) -> list[tuple[int, int]]:
 
 
 def _initial(line: str, start: int, end: int) -> bool:
-    """Is the word line[start:end] before a period an initial ("John T. Olsen") or a list
+    """Is the word line[start:end] before a period an initial ("Erik S. Nygaard") or a list
     label ("2. a.")? A capital after a joint ("For stemte A, V og C.") is a party letter
     ending a sentence."""
     word = line[start:end]

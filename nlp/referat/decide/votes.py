@@ -4,7 +4,7 @@ Read from the decision's own statements (`text.statements`), with the
 grammar of configs/decisions.toml, in this order per statement:
 
 1. a position header and the list after it, which may go on over the next
-   lines ("For stemte:" / "Anne Marie Lyduch (V)" / …), and a second position
+   lines ("For stemte:" / "Inge Lise Kromann (V)" / …), and a second position
    in the same clause ("For stemte 19 (A, V, C, F) mod 8 (O, Ø)");
 2. counts ("Med stemmerne 19 for og 8 imod", "vedtaget med 15 mod 12");
 3. a majority or minority ("Et flertal bestående af (A), (V) og (O) …"):
