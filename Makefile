@@ -57,6 +57,7 @@ bench: setup
 	$(BIN)/python bench/bench_batch.py
 	$(BIN)/python bench/bench_ocr.py
 	$(BIN)/python bench/bench_archive.py
+	$(BIN)/python bench/bench_decide.py
 
 # Reproduces models/ner: spaCy's training loop on DaN+ news (../shared/corpora/ner) with
 # configs/ner.cfg, one seed after another, the best on DaN+ news dev shipped with its card.

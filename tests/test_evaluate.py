@@ -102,6 +102,15 @@ def test_referat_output_serves_as_gold(files):
     assert f["ents_micro_f1"] == 1.0 and f["items_f1"] == 1.0 and f["item_type_acc"] == 1.0
 
 
+def test_referat_output_with_kind_evidence_serves_as_gold(tmp_path):
+    """The meeting's evidence (a list of objects) is no gold field: only the printed ones are scored."""
+    evidence = [{"cue": "title", "kind": "referat", "text": "Referat", "start": 0, "end": 7}]
+    record = PRED | {"meeting": PRED["meeting"] | {"kind": "referat", "kind_evidence": evidence}}
+    path = write_jsonl(tmp_path / "record.jsonl", record)
+    result = evaluate_files(path, path)
+    assert result.meeting["n"] == 3 and result.meeting["ok"] == 3  # body, participants, kind
+
+
 def test_missing_document_counts_as_all_missed(tmp_path, files):
     other = write_jsonl(tmp_path / "other.jsonl", {**PRED, "source": "b.txt"})
     result = evaluate_files(other, files[1])

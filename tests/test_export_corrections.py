@@ -40,7 +40,7 @@ def test_reviewed_items_become_a_persons_labels(tmp_path):
     imported = import_annotations(write(tmp_path, [saved(fjordby_2021(), change)]), "review")
     (gold,) = imported
     first, budget, sale = gold.items
-    assert (budget.type, budget.classification.source, budget.decision["outcome"]) == ("beslutning", "human", "godkendt")
+    assert (budget.type, budget.classification.source, budget.decision.outcome) == ("beslutning", "human", "godkendt")
     assert (first.classification.source, sale.classification.source) == ("rules", "rules")  # nobody looked
     notes = imported.report.notes
     assert (notes["items reviewed or changed"], notes["items with a changed type"]) == (1, 1)

@@ -48,7 +48,14 @@ def _load_ner(path: Path):
     return load_shipped_model(path)
 
 
-LOADERS: dict[str, Callable[[Path], object]] = {"classifier": _load_classifier, "ner": _load_ner}
+def _load_outcomes(path: Path):
+    from referat.decide.linear import OutcomeModel
+
+    return OutcomeModel.load(path)
+
+
+LOADERS: dict[str, Callable[[Path], object]] = {"classifier": _load_classifier, "ner": _load_ner,
+                                                "decisions": _load_outcomes}
 """How referat loads each shipped model directory (models/<name>)."""
 
 

@@ -225,7 +225,7 @@ def test_corrections_in_the_browser_come_back_exactly(page, tmp_path):
     assert added.source == "gold:review"
     before, after = original.items[1], gold.items[1]
     assert (after.type, after.classification.source, after.classification.score) == ("beslutning", "human", 1.0)
-    assert after.decision["outcome"] == "godkendt" and after.decision["text"] == before.decision["text"]
+    assert after.decision.outcome == "godkendt" and after.decision.text == before.decision.text
     for untouched_before, untouched_after in ((original.items[0], gold.items[0]), (original.items[2], gold.items[2])):
         assert untouched_after.to_dict() == untouched_before.to_dict()
     assert gold.meeting == original.meeting and gold.entities == original.entities

@@ -103,7 +103,8 @@ class BatchConfig:
         """What decides a successful record's content; limits only decide failures."""
         o = self.options
         key = {"referat_version": __version__, "unit": self.unit, "ner": o.ner,
-               "classifier": o.classifier, "annotate": o.annotate, "classify": o.classify}
+               "classifier": o.classifier, "annotate": o.annotate, "classify": o.classify,
+               "decide": o.decide, "decision_model": o.decision_model}
         if o.ocr != "auto":  # so that records of earlier versions, all "auto", still resume
             key["ocr"] = o.ocr
         if o.segmenter != "default":  # (left out by default: manifests of earlier runs stay valid)

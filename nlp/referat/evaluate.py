@@ -77,7 +77,8 @@ def as_gold(rec: dict[str, Any]) -> dict[str, Any]:
                 for (label, text), n in counts.items()]
     items = [{k: it.get(k) for k in ("number", "title", "type", "case_number", "closed")}
              | {"absent": list(it.get("absent") or [])} for it in rec.get("items") or []]
-    meeting = {k: v for k, v in (rec.get("meeting") or {}).items() if v not in (None, [])}
+    meeting = {k: v for k, v in (rec.get("meeting") or {}).items()  # the fields gold states, not evidence
+               if v not in (None, []) and (isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v)))}
     return {"doc": rec.get("source"), "meeting": meeting, "items": items, "entities": entities}
 
 
@@ -320,7 +321,7 @@ def _score_meeting(res: Evaluation, p: dict, g: dict) -> None:
         res.meeting["n"] += 1
         pv = pm.get(k)
         if isinstance(v, list):
-            ok = sorted(map(squash, pv or [])) == sorted(v)
+            ok = sorted(map(squash, pv or [])) == sorted(map(squash, v))
         else:
             ok = squash(str(pv or "")) == squash(str(v))
         res.meeting["ok"] += ok

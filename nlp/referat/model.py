@@ -9,6 +9,7 @@ which the output record carries. Stages fill the model in order:
     segment -> meeting, items   (Document.meeting, Document.items with sections)
     annotate -> entities        (Item.entities, Document.entities)
     classify -> item types      (Item.type, Item.classification)
+    decide -> decisions         (Item.decision: outcome, unanimity, votes)
 
 `to_dict()` / `from_dict()` give the JSONL record described by
 `referat/schema/document.schema.json`; `Document.from_dict(d).to_dict() == d`.
@@ -47,6 +48,10 @@ def _shallow(obj) -> dict[str, Any]:
     serialised does not need: the lists and dicts are shared, not copied.
     """
     return {name: getattr(obj, name) for name in _field_names(type(obj))}
+
+
+POSITIONS = ("for", "imod", "undlod")
+"""The positions a vote records (ANNOTATION.md §6)."""
 
 
 def _from_fields(cls, data: dict[str, Any]):
@@ -156,6 +161,72 @@ class Classification:
 
 
 @dataclass
+class Vote:
+    """One printed position (ANNOTATION.md §6): who voted `for`, `imod` or `undlod`.
+
+    `parties` are the letters as printed (a member's name suffix counts as
+    that member's party), `persons` the names; `count` where a number is
+    printed. `start`/`end` cover the words it was read from.
+    """
+
+    position: str
+    parties: list[str] = field(default_factory=list)
+    persons: list[str] = field(default_factory=list)
+    count: int | None = None
+    start: int = 0
+    end: int = 0
+
+    def __post_init__(self) -> None:
+        if self.position not in POSITIONS:
+            raise ValueError(f"unknown vote position {self.position!r}; expected one of {POSITIONS}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return _shallow(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Vote:
+        vote = _from_fields(cls, data)
+        vote.parties, vote.persons = list(vote.parties or []), list(vote.persons or [])
+        return vote
+
+
+@dataclass
+class Decision:
+    """What the body decided on an item (ANNOTATION.md §6).
+
+    `text`/`start`/`end`: the decision section's body as printed (without its
+    heading). `outcome` is one of `OUTCOMES`; `unanimous` is None where the
+    text cannot tell; `votes` are this body's own, in text order (an earlier
+    committee's votes that the text quotes are left out). `evidence` says
+    what each value was read from.
+    """
+
+    text: str
+    start: int
+    end: int
+    outcome: str
+    unanimous: bool | None = None
+    votes: list[Vote] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.outcome not in OUTCOMES:
+            raise ValueError(f"unknown outcome {self.outcome!r}; expected one of {OUTCOMES}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "start": self.start, "end": self.end, "outcome": self.outcome,
+                "unanimous": self.unanimous, "votes": [v.to_dict() for v in self.votes],
+                "evidence": list(self.evidence)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Decision:
+        decision = _from_fields(cls, data)
+        decision.votes = [Vote.from_dict(v) for v in data.get("votes") or []]
+        decision.evidence = list(data.get("evidence") or [])
+        return decision
+
+
+@dataclass
 class Item:
     """One numbered agenda point (punkt)."""
 
@@ -172,7 +243,7 @@ class Item:
     entities: list[Span] = field(default_factory=list)
     type: str | None = None
     classification: Classification | None = None
-    decision: dict[str, Any] | None = None  # ANNOTATION.md §6, as the record holds it
+    decision: Decision | None = None  # None: no decision printed (or an agenda)
 
     def section(self, kind: str) -> Section | None:
         """The first section of a canonical kind, or None."""
@@ -193,7 +264,8 @@ class Item:
             "absent": list(self.absent),
             "sections": [s.to_dict() for s in self.sections],
             "entities": [e.to_dict() for e in self.entities],
-        } | ({"decision": self.decision} if self.decision is not None else {})
+            "decision": self.decision.to_dict() if self.decision else None,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Item:
@@ -203,6 +275,8 @@ class Item:
         item.absent = list(data.get("absent") or [])
         c = data.get("classification")
         item.classification = Classification.from_dict(c) if c else None
+        d = data.get("decision")
+        item.decision = Decision.from_dict(d) if d else None
         return item
 
 

@@ -1,4 +1,4 @@
-"""The whole pipeline for one document: ingest → normalise → segment → annotate → classify.
+"""The whole pipeline for one document: ingest → normalise → segment → annotate → classify → decide.
 
 `Pipeline` loads its models once (annotator, classifier) and then turns paths
 into `Document`s. A file that cannot be read gives a `Document` whose
@@ -30,6 +30,8 @@ class Options:
     segmenter: str = "default"  # heading model: "default" (shipped model + rules), "rules", or a model directory
     annotate: bool = True
     classify: bool = True
+    decide: bool = True  # decisions and votes per item (referat.decide)
+    decision_model: str = "default"  # "default" (shipped outcome model + rules), "rules", or a model directory
     max_bytes: int = 100 * 1024 * 1024
     max_pages: int = 2000
     timeout_s: float = 120.0
@@ -51,6 +53,7 @@ class Pipeline:
         self._annotator = None
         self._classifier = None
         self._heading_model = None
+        self._decider = None
 
     @property
     def annotator(self):
@@ -76,6 +79,14 @@ class Pipeline:
 
             self._heading_model = load_heading_model(self.options.segmenter)
         return self._heading_model
+
+    @property
+    def decider(self):
+        if self._decider is None and self.options.decide:
+            from referat.decide import load_decider
+
+            self._decider = load_decider(self.options.decision_model)
+        return self._decider
 
     def process(self, path: str | Path) -> Document:
         """Read and analyse one file; problems end up in `Document.errors`."""
@@ -112,6 +123,9 @@ class Pipeline:
             if self.classifier is not None and doc.items:
                 stage = "classify"
                 self.classifier.classify(doc)
+            if self.decider is not None:
+                stage = "decide"
+                self.decider.decide(doc)
         except ReferatError as err:
             doc.errors.append(Problem(err.code, err.message, stage))
         return doc

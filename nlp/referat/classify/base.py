@@ -214,7 +214,8 @@ def default_temperature(kind: str = "model") -> float:
 def read_meta(directory: str | Path, backend: str | None = None,
               labels: Sequence[str] = ITEM_TYPES) -> dict:
     """The meta.json of a verified model directory (which backend, labels, version, data);
-    with `backend`, a directory of another backend is refused; so is one of other `labels`."""
+    with `backend`, a directory of another backend is refused; so is one of other `labels`
+    (the classes the caller expects: the item types, or another model's)."""
     path = Path(directory) / META
     if not path.is_file():
         raise ModelError(f"not a referat model directory (no {META})", path=str(directory))
@@ -232,10 +233,12 @@ def read_meta(directory: str | Path, backend: str | None = None,
     return meta
 
 
-def seal(directory: Path, model: ModelClassifier, labels: Sequence[str] = ITEM_TYPES) -> Path:
+def seal(directory: Path, model: ModelClassifier, labels: Sequence[str] | None = None) -> Path:
     """Write meta.json, then SHA256SUMS over every file: the last step of each `save`
-    (of any model with `meta`, `backend` and `params`; `labels` are its classes)."""
-    meta = model.meta | {"backend": model.backend, "labels": list(labels), "params": model.params}
+    (of any model with `meta`, `backend` and `params`; `labels` are its classes, by
+    default `model.labels` or the item types)."""
+    labels = list(labels if labels is not None else getattr(model, "labels", ITEM_TYPES))
+    meta = model.meta | {"backend": model.backend, "labels": labels, "params": model.params}
     (directory / META).write_text(json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True)
                                   + "\n", encoding="utf-8")
     write_checksums(directory)

@@ -42,5 +42,5 @@ def main(
 
 
 # Verb modules register their commands on `app` when imported.
-for _module in ("process", "evaluate", "train", "export", "archive"):
+for _module in ("process", "evaluate", "train", "export", "archive", "votes"):
     importlib.import_module(f"referat.cli.{_module}")

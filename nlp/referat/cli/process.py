@@ -61,8 +61,12 @@ def process(
     classifier: str = typer.Option(_DEFAULTS.classifier, "--classifier", metavar="NAME",
                                    help="Item-type classifier: default, rules, or a model directory."),
     segmenter: str = typer.Option(_DEFAULTS.segmenter, "--segmenter", metavar="NAME",
-                                  help="Heading model that finds items with the layout rules: default, rules "
-                                       "(the rules alone), or a model directory (referat train segmenter)."),
+                                  help="Heading model that rescores the layout rules' candidates: default (models/segmenter "
+                                       "if one is built, else the rules alone), rules, or a model directory "
+                                       "(referat train segmenter)."),
+    decision_model: str = typer.Option(_DEFAULTS.decision_model, "--decision-model", metavar="NAME",
+                                       help="Outcome model behind the decision rules: default, rules "
+                                            "(phrase rules only), or a model directory."),
     max_mb: float = typer.Option(_DEFAULTS.max_bytes / _MB, "--max-mb", min=0.001, metavar="MIB",
                                  help="Skip (and report) files larger than this many MiB."),
     max_pages: int = typer.Option(_DEFAULTS.max_pages, "--max-pages", min=1, metavar="N",
@@ -86,8 +90,8 @@ def process(
 
     Example: referat process minutes/ -o minutes.jsonl --workers 4
     """
-    options = Options(ner=ner, classifier=classifier, segmenter=segmenter, max_bytes=int(max_mb * _MB),
-                      max_pages=max_pages, timeout_s=timeout, ocr=ocr.value)
+    options = Options(ner=ner, classifier=classifier, segmenter=segmenter, decision_model=decision_model,
+                      max_bytes=int(max_mb * _MB), max_pages=max_pages, timeout_s=timeout, ocr=ocr.value)
     bar = None
 
     def report(outcome: Outcome) -> None:

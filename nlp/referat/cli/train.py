@@ -304,3 +304,40 @@ def train_segmenter(
     typer.echo(f"reading {report.seconds['reading']:.1f} s, collecting {report.seconds['collecting']:.1f} s, "
                f"fitting and evaluating {report.seconds['fitting']:.1f} s -> {shown(str(report.out))}")
     raise typer.Exit(1 if report.problems else 0)
+
+
+
+@train_app.command("outcomes", epilog="Exit status: 0 trained and saved, 2 bad input, options or output.")
+def train_outcomes(
+    inputs: list[Path] = typer.Argument(
+        ..., exists=True, metavar="PATH...", show_default=False,
+        help="Minutes and folders of minutes, or referat JSONL records."),
+    out: Path = typer.Option(..., "--out", "-o", metavar="DIR",
+                             help="Model directory to write (use it with --decision-model DIR)."),
+    seed: int = typer.Option(0, "--seed", help="Random seed; the same data and seed give the same model."),
+    exclude: Path = typer.Option(None, "--exclude", metavar="ITEMS.jsonl", exists=True, dir_okay=False,
+                                 show_default=False,
+                                 help="Items never to train on (e.g. the decisions dev gold): lines "
+                                      "naming doc and number."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing model directory."),
+) -> None:
+    """Train the outcome model behind the decision rules, by distant supervision:
+    decisions whose outcome a decisive phrase gives, read with the phrases blanked.
+
+    Example: referat train outcomes corpora/greve -o models/decisions --exclude decisions-dev.jsonl
+    """
+    from referat.cli.terminal import shown
+    from referat.decide.training import train as run_training
+
+    try:
+        report = run_training(inputs, out, seed=seed, exclude=exclude, force=force)
+    except (ReferatError, ValueError) as err:
+        typer.echo(f"referat train outcomes: {err}", err=True)
+        raise typer.Exit(2) from None
+    stats = report.stats
+    counts = ", ".join(f"{k} {v}" for k, v in stats["by_label"].items())
+    typer.echo(f"trained the outcome model on {stats['examples']} decisions ({counts}) of "
+               f"{stats['decisions']} in {stats['documents']} documents; {stats['unlabelled']} "
+               f"without a decisive phrase, {stats['excluded']} items excluded")
+    typer.echo(f"reading {report.read_seconds:.1f} s, fitting {report.fit_seconds:.1f} s -> "
+               f"{shown(str(report.out))}")

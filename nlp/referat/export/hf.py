@@ -20,7 +20,9 @@
   the unit's identity as JSON, for the way back.
 
 Rows are written to Arrow files as they come (memory stays flat), then saved
-with `save_to_disk`.
+with `save_to_disk`. A third, `votes` (where any item records a vote), has
+one row per item × party or member × position (`referat.export.votes`), in
+the same splits, joined to `types` by `doc_id` and `number` (`item`).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from referat.errors import InputError
+from referat.export import votes as vote_table
 from referat.export.arrow import as_date, norm_from_row, span_row, span_type
 from referat.export.report import ImportReport
 from referat.export.tokens import aligned_doc
@@ -198,9 +201,16 @@ def write(docs: Iterable[Document], out: Path, summary: ExportSummary, options: 
         writers = {(task, split): ArrowWriter(features=features[task], path=str(scratch / f"{task}-{split}.arrow"),
                                               writer_batch_size=WRITER_BATCH_ROWS)
                    for task in TASKS for split in SPLITS}
+        vote_features = vote_table.hf_features(vote_table.VOTE_COLUMNS)
+        writers |= {("votes", split): ArrowWriter(features=vote_features, path=str(scratch / f"votes-{split}.arrow"),
+                                                  writer_batch_size=WRITER_BATCH_ROWS) for split in SPLITS}
+        votes = 0
         try:
             for doc in docs:
                 split = summary.split_of(doc)
+                for row in vote_table.vote_rows(doc):
+                    writers["votes", split].write(row)
+                    votes += 1
                 for unit in summary.units_of([doc]):
                     if unit.item is not None and unit.item_type:
                         writers["types", split].write(_type_row(unit))
@@ -219,7 +229,7 @@ def write(docs: Iterable[Document], out: Path, summary: ExportSummary, options: 
             for writer in writers.values():
                 writer.finalize()
                 writer.close()
-        for task in TASKS:
+        for task in TASKS + (("votes",) if votes else ()):
             parts = {split: Dataset.from_file(str(scratch / f"{task}-{split}.arrow")) for split in SPLITS}
             for split, dataset in parts.items():
                 summary.rows[f"{task}/{split}"] = len(dataset)

@@ -56,7 +56,9 @@ def _document_keys(doc: Document) -> dict[str, Any]:
 
 def _item_record(doc: Document, item: Item) -> dict[str, Any]:
     fields = item.to_dict()
-    for part in fields["sections"] + fields["entities"]:
+    decision = fields["decision"]
+    votes = decision["votes"] if decision else []
+    for part in fields["sections"] + fields["entities"] + ([decision] if decision else []) + votes:
         part["start"] -= item.start
         part["end"] -= item.start
     return {**_document_keys(doc), "meeting": doc.meeting.to_dict(), **fields,

@@ -9,12 +9,16 @@ A folder `OUT/` with
 - `items.parquet`: one row per item: `doc_id`, the meeting's `body` and
   `date`, number, title, `type` and `score`, case number, `closed`, offsets,
   `page`, `absent`, `classification` (struct, with a score per type),
-  `sections` (list of structs), `decision` (struct with its `votes`, ANNOTATION.md §6),
+  `sections` (list of structs), `outcome` and `unanimous`, `decision` (struct
+  with its `votes`, ANNOTATION.md §6),
   and the item's `text`;
 - `entities.parquet`: one row per mention, `item` null outside items,
   `norm` as a struct (`referat.export.arrow`), with its most asked-for parts
   also as plain columns (`act`, `section`, `subsection`, `value`,
-  `currency`, `name`, `party`).
+  `currency`, `name`, `party`);
+- `votes.parquet`: one row per item × party or member × position
+  (`referat.export.votes`), with the item's outcome and unanimity; derived
+  from the items' decisions, so the import does not read it back.
 
 Offsets are document offsets. Rows are written per `BATCH_DOCUMENTS`
 documents, so memory stays flat. The tables hold the whole document, so the
@@ -29,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from referat.errors import InputError
+from referat.export import votes as vote_table
 from referat.export.arrow import as_date, norm_from_row, norm_row, norm_type
 from referat.export.report import ImportReport
 from referat.export.units import decision_of
@@ -40,6 +45,7 @@ if TYPE_CHECKING:
 
 TARGET = "folder"
 TABLES = ("documents", "items", "entities")
+WRITTEN = TABLES + ("votes",)  # votes are derived from the items' decisions: not read back
 FLAT_NORM_KEYS = ("act", "section", "subsection", "currency", "name", "party")
 BATCH_DOCUMENTS = 64  # rows are flushed to disk per this many documents
 
@@ -71,11 +77,12 @@ def _schemas():
             ("score", f), ("case_number", s), ("closed", b), ("marker", s), ("start", i), ("end", i),
             ("page", i), ("absent", strings), ("classification", classification),
             ("sections", pa.list_(pa.struct([("heading", s), ("kind", s), ("start", i), ("end", i)]))),
-            ("decision", decision), ("text", s)]),
+            ("outcome", s), ("unanimous", b), ("decision", decision), ("text", s)]),
         "entities": pa.schema([
             ("doc_id", s), ("item", i), ("label", s), ("start", i), ("end", i), ("text", s),
             ("source", s), ("norm", norm_type())]
             + [(key, s) for key in FLAT_NORM_KEYS] + [("value", f)]),
+        "votes": vote_table.arrow_schema(vote_table.VOTE_COLUMNS),
     }
 
 
@@ -89,7 +96,7 @@ def _rows(doc: Document) -> dict[str, list[dict[str, Any]]]:
         "items": len(doc.items), "meeting": meeting.to_dict() | {"date": date},
         "pages": [{"number": p.number, "start": p.start, "end": p.end} for p in doc.pages],
         "warnings": [p.to_dict() for p in doc.warnings], "text": doc.text,
-    }], "items": [], "entities": []}
+    }], "items": [], "entities": [], "votes": vote_table.vote_rows(doc)}
     for item in doc.items:
         c = item.classification
         rows["items"].append({
@@ -98,7 +105,9 @@ def _rows(doc: Document) -> dict[str, list[dict[str, Any]]]:
             "case_number": item.case_number, "closed": item.closed, "marker": item.marker,
             "start": item.start, "end": item.end, "page": doc.page_of(item.start), "absent": item.absent,
             "classification": c.to_dict() | {"scores": {t: c.scores.get(t) for t in ITEM_TYPES}} if c else None,
-            "sections": [s.to_dict() for s in item.sections], "decision": decision_of(item),
+            "sections": [s.to_dict() for s in item.sections],
+            "outcome": item.decision.outcome if item.decision else None,
+            "unanimous": item.decision.unanimous if item.decision else None, "decision": decision_of(item),
             "text": doc.text[item.start:item.end],
         })
         rows["entities"].extend(_entity_row(doc, span, item.number) for span in item.entities)
@@ -121,11 +130,11 @@ def write(docs: Iterable[Document], out: Path, summary: ExportSummary) -> None:
 
     schemas = _schemas()
     with atomic_dir(out) as tmp:
-        writers = {name: pq.ParquetWriter(tmp / f"{name}.parquet", schemas[name]) for name in TABLES}
-        pending: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
+        writers = {name: pq.ParquetWriter(tmp / f"{name}.parquet", schemas[name]) for name in WRITTEN}
+        pending: dict[str, list[dict[str, Any]]] = {name: [] for name in WRITTEN}
 
         def flush() -> None:
-            for name in TABLES:
+            for name in WRITTEN:
                 writers[name].write_table(pa.Table.from_pylist(pending[name], schema=schemas[name]))
                 summary.rows[name] += len(pending[name])
                 pending[name].clear()
