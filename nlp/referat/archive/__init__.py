@@ -31,7 +31,7 @@ import logging
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
@@ -86,6 +86,11 @@ RANKED = 5_000
 """Text matches ranked by BM25 per query: the newest this many that pass the
 filters. Ranking costs per match, so a word in a third of 1.5 million items
 would take seconds; a date range or one more word narrows what is ranked."""
+LISTED = 2_000
+"""A filter on mentions or votes that this many or fewer match is a list of their
+items, read once per query; one that more match is a lookup per candidate item.
+A short list beats lookups; a long one costs more to build than the lookups of
+the items that the words, the other filters or the first page of hits bring."""
 MAX_EXPANSION = 500
 """Words a prefix may stand for (`bevill*`); more is a QueryError asking for more letters."""
 
@@ -135,6 +140,56 @@ class _Entry:
     record_hash: str | None = None
 
 
+_INVALID = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
+"""What a bad record raises on its way in (a lone surrogate: UnicodeEncodeError, a
+ValueError; a number beyond 64 bits: OverflowError)."""
+_json = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False) without its set-up per call
+
+
+class _Retry(Exception):
+    """A chunk written together held a bad document: write it again one document at a time."""
+
+
+@dataclass
+class _Rows:
+    """Rows waiting to be written, one list per table: a chunk of documents goes in
+    with one executemany per table (FTS5 then writes one segment for the chunk)."""
+
+    documents: list = field(default_factory=list)
+    records: list = field(default_factory=list)
+    items: list = field(default_factory=list)
+    fts: list = field(default_factory=list)
+    entities: list = field(default_factory=list)
+    votes: list = field(default_factory=list)
+    shas: set = field(default_factory=set)
+    record_hashes: set = field(default_factory=set)
+
+    def add(self, other: _Rows) -> None:
+        for name, rows in vars(other).items():
+            getattr(self, name).update(rows) if isinstance(rows, set) else getattr(self, name).extend(rows)
+
+    def clear(self) -> None:
+        for rows in vars(self).values():
+            rows.clear()
+
+    def insert(self, db: sqlite3.Connection) -> None:
+        db.executemany("INSERT INTO documents (id, sha256, doc_id, source, format, body, body_id, date,"
+                       " municipality, kind, referat_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       self.documents)
+        db.executemany("INSERT OR REPLACE INTO records (hash, document_id) VALUES (?, ?)", self.records)
+        db.executemany('INSERT INTO items (id, document_id, number, title, type, score, case_number, closed, date,'
+                       ' year, body_id, outcome, unanimous, start, "end", page, text)'
+                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self.items)
+        db.executemany("INSERT INTO items_fts (rowid, title, text, title_stem, text_stem) VALUES (?, ?, ?, ?, ?)",
+                       self.fts)
+        db.executemany('INSERT INTO entities (document_id, item_id, label, text, start, "end", source, act,'
+                       " section, section_number, subsection, value, currency, name, name_id, party, norm)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self.entities)
+        db.executemany("INSERT INTO votes (item_id, position, party, person, name_id, count)"
+                       " VALUES (?, ?, ?, ?, ?, ?)", self.votes)
+        self.clear()
+
+
 class Archive:
     """An archive file; `Archive(path)` creates it, `Archive(path, readonly=True)` only reads.
 
@@ -146,6 +201,7 @@ class Archive:
         self.readonly = readonly
         self.stemmer = Stemmer()
         self._ids: dict[tuple[str, str], int] = {}
+        self._last_item: dict[int, int] = {}
         self.db = connect(self.path, readonly=readonly, timeout=timeout)
         try:
             with errors(self.path):
@@ -299,42 +355,76 @@ class Archive:
                 yield _Entry(doc, where, decisions, digest)
 
     def _write(self, chunk: list[_Entry], summary: IndexSummary) -> None:
+        """One transaction: the whole chunk's rows at once, or, where a document
+        is bad, each document alone (a savepoint each) so that only it is left out."""
+        try:
+            self._transaction(chunk, summary, together=True)
+        except _Retry:
+            self._transaction(chunk, summary, together=False)
+
+    def _transaction(self, chunk: list[_Entry], summary: IndexSummary, *, together: bool) -> None:
+        done = IndexSummary()
         self.db.execute("BEGIN IMMEDIATE")
         try:
+            self._last_item = {}
+            document_id = self.db.execute("SELECT coalesce(max(id), 0) FROM documents").fetchone()[0]
+            rows = _Rows()
             for entry in chunk:
-                if entry.record_hash and self.db.execute("SELECT 1 FROM records WHERE hash = ?",
-                                                         (entry.record_hash,)).fetchone():
-                    summary.unchanged += 1  # another indexer got here first
+                if entry.record_hash and (entry.record_hash in rows.record_hashes or self.db.execute(
+                        "SELECT 1 FROM records WHERE hash = ?", (entry.record_hash,)).fetchone()):
+                    done.unchanged += 1  # another indexer (or an earlier line) got here first
                     continue
-                self.db.execute("SAVEPOINT document")
-                try:
+                if entry.doc.sha256 in rows.shas:  # the same file twice: the second replaces the first
+                    rows.insert(self.db)
+                document_id += 1
+                if together:
+                    try:
+                        document = self._rows(entry, document_id)
+                    except _INVALID:
+                        raise _Retry from None
                     replaced = self._remove(entry.doc.sha256)
-                    self._insert(entry)
-                except (TypeError, ValueError, KeyError, AttributeError, OverflowError,
-                        sqlite3.IntegrityError) as err:  # UnicodeEncodeError (a lone surrogate) is a ValueError
-                    self.db.execute("ROLLBACK TO document")
-                    self.db.execute("RELEASE document")
-                    summary.failed.append(f"{entry.where}: not a valid document record ({_reason(err)})")
-                    continue
-                self.db.execute("RELEASE document")
-                if replaced:
-                    summary.replaced += 1
+                    rows.add(document)
                 else:
-                    summary.added += 1
+                    self.db.execute("SAVEPOINT document")  # where FTS5 writes out the rows it holds
+                    try:
+                        replaced = self._remove(entry.doc.sha256)
+                        rows.add(self._rows(entry, document_id))
+                        rows.insert(self.db)
+                    except (*_INVALID, sqlite3.IntegrityError) as err:
+                        self.db.execute("ROLLBACK TO document")
+                        self.db.execute("RELEASE document")
+                        self._ids.clear()  # names and bodies the rollback took back
+                        rows.clear()
+                        done.failed.append(f"{entry.where}: not a valid document record ({_reason(err)})")
+                        continue
+                    self.db.execute("RELEASE document")
+                if replaced:
+                    done.replaced += 1
+                else:
+                    done.added += 1
+            try:
+                rows.insert(self.db)
+            except (*_INVALID, sqlite3.IntegrityError):
+                raise _Retry from None
             self.db.execute("COMMIT")
         except BaseException:
             if self.db.in_transaction:
                 self.db.execute("ROLLBACK")
             self._ids.clear()  # ids of rows the rollback took back
             raise
+        summary.added += done.added
+        summary.replaced += done.replaced
+        summary.unchanged += done.unchanged
+        summary.failed += done.failed
 
     def _remove(self, sha256: str) -> bool:
         row = self.db.execute("SELECT id FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
         if row is None:
             return False
-        for item in self.db.execute("SELECT id, title, text FROM items WHERE document_id = ?", row).fetchall():
-            self.db.execute("INSERT INTO items_fts (items_fts, rowid, title, text, title_stem, text_stem) "
-                            "VALUES ('delete', ?, ?, ?, ?, ?)", self._fts_row(*item))
+        self.db.executemany("INSERT INTO items_fts (items_fts, rowid, title, text, title_stem, text_stem) "
+                            "VALUES ('delete', ?, ?, ?, ?, ?)",
+                            [self._fts_row(*item) for item in
+                             self.db.execute("SELECT id, title, text FROM items WHERE document_id = ?", row)])
         self.db.execute("DELETE FROM votes WHERE item_id IN (SELECT id FROM items WHERE document_id = ?)", row)
         for table in ("entities", "items", "records"):
             self.db.execute(f"DELETE FROM {table} WHERE document_id = ?", row)
@@ -344,75 +434,78 @@ class Archive:
     def _fts_row(self, item_id: int, title: str | None, text: str | None) -> tuple:
         return item_id, title, text, self.stemmer.text(title), self.stemmer.text(text)
 
-    def _insert(self, entry: _Entry) -> None:
+    def _rows(self, entry: _Entry, document_id: int) -> _Rows:
+        """A document's rows in every table, made in Python before any is written."""
         doc, m = entry.doc, entry.doc.meeting
+        rows = _Rows()
         body_id = self._body_id(m.body)
         year = int(m.date[:4]) if m.date and m.date[:4].isdigit() else None
-        document_id = self.db.execute(
-            "INSERT INTO documents (sha256, doc_id, source, format, body, body_id, date, municipality, kind,"
-            " referat_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (doc.sha256, doc.doc_id, doc.source, doc.format, m.body, body_id, m.date, m.municipality, m.kind,
-             doc.referat_version)).lastrowid
+        rows.documents.append((document_id, doc.sha256, doc.doc_id, doc.source, doc.format, m.body, body_id, m.date,
+                               m.municipality, m.kind, doc.referat_version))
+        rows.shas.add(doc.sha256)
         if entry.record_hash:
-            self.db.execute("INSERT OR REPLACE INTO records (hash, document_id) VALUES (?, ?)",
-                            (entry.record_hash, document_id))
+            rows.records.append((entry.record_hash, document_id))
+            rows.record_hashes.add(entry.record_hash)
         decisions = entry.decisions if entry.decisions is not None else [_decision_of(i) for i in doc.items]
-        next_id = self._first_id(day_number(m.date), len(doc.items))
+        day = day_number(m.date)
         for item, decision in zip(doc.items, decisions + [None] * (len(doc.items) - len(decisions))):
             decision = decision if isinstance(decision, dict) else None
             c = item.classification
             text = doc.text[item.start:item.end]
             unanimous = decision.get("unanimous") if decision else None
-            item_id, next_id = next_id, next_id + 1
-            self.db.execute(
-                'INSERT INTO items (id, document_id, number, title, type, score, case_number, closed, date, year,'
-                ' body_id, outcome, unanimous, start, "end", page, text)'
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            item_id = self._next_item_id(day)
+            rows.items.append(
                 (item_id, document_id, item.number, item.title, item.type, c.score if c else None, item.case_number,
                  bool(item.closed), m.date, year, body_id, decision.get("outcome") if decision else None,
                  None if unanimous is None else bool(unanimous), item.start, item.end,
                  printed_page(doc, item.start), text))
-            self.db.execute("INSERT INTO items_fts (rowid, title, text, title_stem, text_stem) "
-                            "VALUES (?, ?, ?, ?, ?)", self._fts_row(item_id, item.title, text))
-            self._insert_entities(document_id, item_id, item.entities)
+            rows.fts.append(self._fts_row(item_id, item.title, text))
+            self._entity_rows(rows.entities, document_id, item_id, item.entities)
             if decision:
-                self._insert_votes(item_id, decision.get("votes") or [])
-        self._insert_entities(document_id, None, doc.entities)
+                self._vote_rows(rows.votes, item_id, decision.get("votes") or [])
+        self._entity_rows(rows.entities, document_id, None, doc.entities)
+        return rows
 
-    def _first_id(self, day: int, count: int) -> int:
-        """The first of `count` new item ids on a meeting day (see `ID_SPAN`)."""
-        low, high = day * ID_SPAN, (day + 1) * ID_SPAN - 1
-        last = self.db.execute("SELECT max(id) FROM items WHERE id BETWEEN ? AND ?", (low, high)).fetchone()[0]
-        first = (last or low) + 1
-        if first + count > high:
+    def _next_item_id(self, day: int) -> int:
+        """A new item id on a meeting day (see `ID_SPAN`); the last one given is
+        remembered for the transaction, whose rows are written at its end."""
+        last = self._last_item.get(day)
+        if last is None:
+            low = day * ID_SPAN
+            last = self.db.execute("SELECT max(id) FROM items WHERE id BETWEEN ? AND ?",
+                                   (low, low + ID_SPAN - 1)).fetchone()[0] or low
+        if last + 1 >= (day + 1) * ID_SPAN:
             raise ValueError(f"more than {ID_SPAN:,} items on one meeting day")
-        return first
+        self._last_item[day] = last + 1
+        return last + 1
 
-    def _insert_entities(self, document_id: int, item_id: int | None, spans: list[Span]) -> None:
-        rows = []
+    def _entity_rows(self, rows: list, document_id: int, item_id: int | None, spans: list[Span]) -> None:
         for span in spans:
-            norm = span.norm if isinstance(span.norm, dict) else {}
-            value = norm.get("value")
-            section = norm.get("section")
-            section = None if section is None else str(section)
-            name = norm.get("name") if span.label in NAMED_LABELS else None
-            if span.label in NAMED_LABELS:
+            label, norm = span.label, span.norm
+            if isinstance(norm, dict):
+                value = norm.get("value")
+                section = norm.get("section")
+                subsection = norm.get("subsection")
+                party = norm.get("party") or (norm.get("letter") if label == "PARTY" else None)
+                act = norm.get("act")
+                name = norm.get("name") if label in NAMED_LABELS else None
+            else:
+                value = section = subsection = party = act = name = None
+            if section is not None:
+                section = str(section)
+            if label in NAMED_LABELS:
                 name = str(name or span.text)
-            party = norm.get("party") or (norm.get("letter") if span.label == "PARTY" else None)
-            rows.append((document_id, item_id, span.label, span.text, span.start, span.end, span.source,
-                         _lower(norm.get("act")), section, section_number(section),
-                         None if norm.get("subsection") is None else str(norm["subsection"]),
+            rows.append((document_id, item_id, label, span.text, span.start, span.end, span.source,
+                         None if act is None else str(act).lower(), section,
+                         None if section is None else section_number(section),
+                         None if subsection is None else str(subsection),
                          float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None,
-                         norm.get("currency"), name, self._name_id(span.label, name) if name else None,
+                         norm.get("currency") if isinstance(norm, dict) else None,
+                         name, self._name_id(label, name) if name else None,
                          party_letter(str(party)) if party else None,
-                         json.dumps(span.norm, ensure_ascii=False) if span.norm is not None else None))
-        self.db.executemany(
-            'INSERT INTO entities (document_id, item_id, label, text, start, "end", source, act, section,'
-            " section_number, subsection, value, currency, name, name_id, party, norm)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                         None if norm is None else _json(norm)))
 
-    def _insert_votes(self, item_id: int, votes: list[Any]) -> None:
-        rows = []
+    def _vote_rows(self, rows: list, item_id: int, votes: list[Any]) -> None:
         for vote in votes:
             if not isinstance(vote, dict) or vote.get("position") not in POSITIONS:
                 raise ValueError(f"a vote without a position of {', '.join(POSITIONS)}")
@@ -423,26 +516,28 @@ class Archive:
             for person in vote.get("persons") or []:
                 rows.append((item_id, vote["position"], None, str(person), self._name_id("PERSON", str(person)),
                              count))
-        self.db.executemany("INSERT INTO votes (item_id, position, party, person, name_id, count)"
-                            " VALUES (?, ?, ?, ?, ?, ?)", rows)
 
     def _body_id(self, name: str | None) -> int | None:
         key = body_key(name)
         if key is None:
             return None
-        return self._lookup(("BODY", key), "SELECT id FROM bodies WHERE key = ?", (key,),
-                            "INSERT INTO bodies (key, label) VALUES (?, ?)", (key, body_label(name, key)))
+        found = self._ids.get(("BODY", key))
+        if found is None:
+            found = self._lookup(("BODY", key), "SELECT id FROM bodies WHERE key = ?", (key,),
+                                 "INSERT INTO bodies (key, label) VALUES (?, ?)", (key, body_label(name, key)))
+        return found
 
     def _name_id(self, label: str, name: str) -> int:
-        return self._lookup((label, name), "SELECT id FROM names WHERE label = ? AND name = ?", (label, name),
-                            "INSERT INTO names (label, name, key) VALUES (?, ?, ?)", (label, name, name_key(name)))
+        found = self._ids.get((label, name))
+        if found is None:
+            found = self._lookup((label, name), "SELECT id FROM names WHERE label = ? AND name = ?", (label, name),
+                                 "INSERT INTO names (label, name, key) VALUES (?, ?, ?)",
+                                 (label, name, name_key(name)))
+        return found
 
     def _lookup(self, key: tuple[str, str], select: str, args: tuple, insert: str, values: tuple) -> int:
-        found = self._ids.get(key)
-        if found is None:
-            row = self.db.execute(select, args).fetchone()
-            found = row[0] if row else self.db.execute(insert, values).lastrowid
-            self._ids[key] = found
+        row = self.db.execute(select, args).fetchone()
+        found = self._ids[key] = row[0] if row else self.db.execute(insert, values).lastrowid
         return found
 
     # --- searching ------------------------------------------------------------
@@ -524,7 +619,15 @@ class Archive:
                     return None
         if f.party is not None:
             f.party = party_letter(f.party)
-        conds = conditions(f, body_ids, name_ids)
+        conds = []
+        for cond in conditions(f, body_ids, name_ids):
+            if cond.probe:
+                found = self.db.execute(cond.probe, [*cond.args, LISTED + 1]).fetchone()[0]
+                if not found:
+                    return None
+                if found > LISTED:
+                    cond = replace(cond, sql=cond.check)
+            conds.append(cond)
         where, args = [], []
         if parsed.match:
             where.append("items_fts MATCH ?")
@@ -662,10 +765,6 @@ def _line_number(failure: str) -> int:
 
 def _reason(err: Exception) -> str:
     return f"{type(err).__name__}: {err}" if not isinstance(err, OverflowError) else "a number too large"
-
-
-def _lower(value: Any) -> str | None:
-    return None if value is None else str(value).lower()
 
 
 def _statements(script: str) -> Iterator[str]:

@@ -1,12 +1,18 @@
 """What an archivist can ask besides words: the filters of `referat search`.
 
 Each filter is a condition on `items` that an index answers: columns copied
-into `items` (type, date, body, outcome, closed) are compared directly;
-mentions and votes are `i.id IN (SELECT item_id ...)` over an index of
-`entities` or `votes`, evaluated once per query, never once per item (the
-correlated `EXISTS` this replaced made `--min-amount` quadratic). Names
-(`--person`, `--place`, `--org`) and bodies are looked up in their small
-tables first.
+into `items` (type, date, body, outcome, closed) are compared directly.
+Mentions and votes have two forms, and the plan takes the one that costs
+least for the archive at hand: a list of the items that have one
+(`i.id IN (SELECT item_id ...)`, read once per query from an index of the
+mentions, such as (label, value, item_id)) where the matching mentions are
+few, or a check per item (`EXISTS (... WHERE e.item_id = i.id ...)`, one
+lookup in the (item_id, label, value) index) where they are many, so that
+`--min-amount 1e6` over a million items reads only the items the words or
+the other filters bring. Neither form scans a big table once per item (the
+correlated scan of the amount index that this replaced was quadratic).
+Names (`--person`, `--place`, `--org`) and bodies are looked up in their
+small tables first.
 
 Conditions on one mention hold for the same mention: `--act aktivloven
 --section 13` is one law reference, `--min-amount 1e6 --max-amount 5e6` one
@@ -161,12 +167,16 @@ def _like_escape(text: str) -> str:
 
 @dataclass
 class Condition:
-    """One SQL condition on `items i` and its arguments; `mentions` says how to
-    fetch the mentions (or votes) that made an item match, for the hit."""
+    """One SQL condition on `items i` and its arguments. For a condition on mentions
+    or votes, `check` is the same condition as a lookup per item, `probe` counts
+    (up to a limit given as its last argument) the mentions that match, and
+    `mentions` fetches the ones that made an item match, for the hit."""
 
     sql: str
     args: list[Any]
     mentions: tuple[str, list[Any]] | None = None
+    check: str | None = None
+    probe: str | None = None
 
 
 def conditions(filters: Filters, body_ids: list[int] | None, name_ids: dict[str, list[int]]) -> list[Condition]:
@@ -220,7 +230,7 @@ def conditions(filters: Filters, body_ids: list[int] | None, name_ids: dict[str,
     for option, label in (("place", "LOC"), ("org", "ORG")):
         if getattr(f, option) is not None:
             ids = name_ids[option]
-            out.append(_mention([f"e.name_id IN ({_marks(ids)})"], list(ids)))
+            out.append(_mention([f"e.label = '{label}'", f"e.name_id IN ({_marks(ids)})"], list(ids)))
     party = party_key(f.party) if f.party is not None else None
     if f.voted:
         if party:
@@ -231,7 +241,7 @@ def conditions(filters: Filters, body_ids: list[int] | None, name_ids: dict[str,
         if not party and f.person is None:
             out.append(_vote(["v.position = ?"], [f.voted]))
     elif f.person is not None:
-        person = [f"e.name_id IN ({_marks(name_ids['person'])})"]
+        person = ["e.label = 'PERSON'", f"e.name_id IN ({_marks(name_ids['person'])})"]
         args = list(name_ids["person"])
         if party:
             person.append("e.party = ?")
@@ -247,16 +257,21 @@ def _marks(values: list[Any]) -> str:
 
 
 def _mention(where: list[str], args: list[Any]) -> Condition:
-    sql = " AND ".join(where)
-    return Condition(f"i.id IN (SELECT e.item_id FROM entities e WHERE {sql})", args,
-                     mentions=("SELECT e.label, e.text, e.norm FROM entities e INDEXED BY entities_item "
-                               f"WHERE e.item_id = ? AND {sql} ORDER BY e.start", args))
+    return _on("entities e", "e", " AND ".join(where), args,
+               "SELECT e.label, e.text, e.norm FROM entities e INDEXED BY entities_item "
+               f"WHERE e.item_id = ? AND {' AND '.join(where)} ORDER BY e.start")
 
 
 def _vote(where: list[str], args: list[Any]) -> Condition:
-    sql = " AND ".join(where)
-    return Condition(f"i.id IN (SELECT v.item_id FROM votes v WHERE {sql})", args,
-                     mentions=("SELECT 'VOTE', v.position || ': ' || coalesce(v.person, v.party), "
-                               "json_object('position', v.position, 'party', v.party, 'person', v.person, "
-                               "'count', v.count) FROM votes v INDEXED BY votes_item "
-                               f"WHERE v.item_id = ? AND {sql} ORDER BY v.id", args))
+    return _on("votes v", "v", " AND ".join(where), args,
+               "SELECT 'VOTE', v.position || ': ' || coalesce(v.person, v.party), "
+               "json_object('position', v.position, 'party', v.party, 'person', v.person, 'count', v.count) "
+               f"FROM votes v INDEXED BY votes_item WHERE v.item_id = ? AND {' AND '.join(where)} ORDER BY v.id")
+
+
+def _on(table: str, alias: str, sql: str, args: list[Any], mentions: str) -> Condition:
+    by_item = f"{table} INDEXED BY {table.split()[0]}_item"  # the item's own mentions, whatever else is indexed
+    return Condition(f"i.id IN (SELECT {alias}.item_id FROM {table} WHERE {sql})", args,
+                     mentions=(mentions, args),
+                     check=f"EXISTS (SELECT 1 FROM {by_item} WHERE {alias}.item_id = i.id AND {sql})",
+                     probe=f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {sql} LIMIT ?)")

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from referat.errors import ReferatError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 TABLES = ("meta", "bodies", "names", "documents", "records", "items", "entities", "votes", "items_fts")
 
 SCHEMA = """
@@ -107,12 +107,15 @@ CREATE TABLE entities (
     norm TEXT
 );
 CREATE INDEX entities_document ON entities(document_id);
-CREATE INDEX entities_item ON entities(item_id, label);
-CREATE INDEX entities_label ON entities(label, value);
-CREATE INDEX entities_law ON entities(act, section_number) WHERE act IS NOT NULL;
-CREATE INDEX entities_section ON entities(section_number) WHERE section_number IS NOT NULL;
-CREATE INDEX entities_name ON entities(name_id) WHERE name_id IS NOT NULL;
-CREATE INDEX entities_party ON entities(party) WHERE party IS NOT NULL;
+-- A filter's mentions are found two ways (filters.py): by item, to check a candidate
+-- item (entities_item), and by what they say, to list the items that have one (the
+-- others, each ending in item_id so that the list is read from the index alone).
+CREATE INDEX entities_item ON entities(item_id, label, value);
+CREATE INDEX entities_label ON entities(label, value, item_id);
+CREATE INDEX entities_law ON entities(act, section_number, label, item_id) WHERE act IS NOT NULL;
+CREATE INDEX entities_section ON entities(section_number, label, item_id) WHERE section_number IS NOT NULL;
+CREATE INDEX entities_name ON entities(name_id, label, item_id) WHERE name_id IS NOT NULL;
+CREATE INDEX entities_party ON entities(party, label, item_id) WHERE party IS NOT NULL;
 CREATE TABLE votes (
     id INTEGER PRIMARY KEY,
     item_id INTEGER NOT NULL REFERENCES items(id),
@@ -123,9 +126,9 @@ CREATE TABLE votes (
     count INTEGER
 );
 CREATE INDEX votes_item ON votes(item_id);
-CREATE INDEX votes_position ON votes(position, party);
-CREATE INDEX votes_party ON votes(party, position) WHERE party IS NOT NULL;
-CREATE INDEX votes_name ON votes(name_id, position) WHERE name_id IS NOT NULL;
+CREATE INDEX votes_position ON votes(position, party, item_id);
+CREATE INDEX votes_party ON votes(party, position, item_id) WHERE party IS NOT NULL;
+CREATE INDEX votes_name ON votes(name_id, position, item_id) WHERE name_id IS NOT NULL;
 CREATE VIRTUAL TABLE items_fts USING fts5(
     title, text, title_stem, text_stem,
     content='', tokenize='unicode61 remove_diacritics 0'

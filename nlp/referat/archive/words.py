@@ -4,9 +4,10 @@ The index keeps every item's words as printed (lower-cased, FTS5's
 `unicode61` tokenizer does that) for phrases, prefixes and quoted words, and
 beside them the stems of the words a stem changes; a plain word is searched
 as its stem in both, so that `bevilling` finds `bevillingen`,
-`bevillinger` and `bevillingernes`. Stems are Snowball's Danish stemmer, the
-one Lucene's Danish analyzer (and so the OpenSearch export) uses, with its
-known slips: `budget` → `budg` but `budgettet` → `budget`, `godkende` →
+`bevillinger` and `bevillingernes`. Stems are Snowball's Danish stemmer (in
+C, from PyStemmer: a new word costs microseconds, and each is stemmed once),
+the one Lucene's Danish analyzer (and so the OpenSearch export) uses, with
+its known slips: `budget` → `budg` but `budgettet` → `budget`, `godkende` →
 `godk` but `godkendt` → `godkend` (a prefix, `budget*`, takes in both). A
 second pass would join those and split far more (`oversigt` → `over`).
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-import snowballstemmer
+import Stemmer as snowball
 
 WORD = re.compile(r"[^\W_]+")
 
@@ -29,7 +30,7 @@ def stemmer_id() -> str:
     cannot be deleted from a contentless index, so a change means a rebuild."""
     from importlib.metadata import version
 
-    return f"snowball-danish/snowballstemmer-{version('snowballstemmer')}"
+    return f"snowball-danish/pystemmer-{version('PyStemmer')}"
 
 _CACHE_LIMIT = 500_000
 
@@ -38,7 +39,7 @@ class Stemmer:
     """Danish stems, cached per word (an archive's vocabulary is small next to its text)."""
 
     def __init__(self) -> None:
-        self._stem_word = snowballstemmer.DanishStemmer().stemWord
+        self._stem_word = snowball.Stemmer("danish", 0).stemWord  # PyStemmer: C; its own cache off
         self._stems: dict[str, str] = {}
         self._chunks: dict[str, str] = {}
 
