@@ -305,6 +305,7 @@ class Document:
     warnings: list[Problem] = field(default_factory=list)  # partial: output is usable
     layout: str | None = None  # the layout profile that segmented it
     referat_version: str = ""
+    source_path: str | None = None  # the exact path (`pipeline.exact_path`) where `source` is not exact
 
     @property
     def ok(self) -> bool:
@@ -330,9 +331,11 @@ class Document:
         return None
 
     def to_dict(self) -> dict[str, Any]:
+        exact = {"source_path": self.source_path} if self.source_path else {}
         return {
             "doc_id": self.doc_id,
             "source": self.source,
+            **exact,
             "sha256": self.sha256,
             "format": self.format,
             "referat_version": self.referat_version,
@@ -362,6 +365,7 @@ class Document:
             warnings=[Problem.from_dict(p) for p in data.get("warnings") or []],
             layout=data.get("layout"),
             referat_version=data.get("referat_version", ""),
+            source_path=data.get("source_path"),
         )
 
 

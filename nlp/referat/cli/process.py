@@ -118,9 +118,12 @@ def process(
         logging.getLogger(__name__).debug("unexpected error", exc_info=True)
         _fail(f"unexpected error: {type(err).__name__}: {err} (run with -vv for the traceback)", 1)
 
+    for path, why in sorted(batch.not_read):  # listed at the end, where they are seen
+        typer.echo(f"referat: warning: {shown(path)}: skipped: {why}", err=True)
     done = f" ({summary.skipped} already done)" if summary.skipped else ""
+    not_read = f", {len(batch.not_read)} skipped (not files)" if batch.not_read else ""
     documents = "document" if summary.total == 1 else "documents"
-    typer.echo(f"referat: {summary.total} {documents}, {summary.failed} failed{done}", err=True)
+    typer.echo(f"referat: {summary.total} {documents}, {summary.failed} failed{done}{not_read}", err=True)
     raise typer.Exit(1 if summary.failed else 0)
 
 
