@@ -273,7 +273,8 @@ class Problem:
     `too_large`, `timeout`, `corrupt`, `internal`. Warnings from segmentation:
     `no_items` (the message says why), `item_dropped` and `item_skipped` (a
     heading not taken as an item, named by number and line), `item_number_gap`,
-    `item_number_start`, `toc_mismatch`, `empty_title`; from OCR:
+    `item_number_start`, `toc_mismatch`, `empty_title`; from a portal's
+    structure: `item_number_out_of_range`; from OCR:
     `low_ocr_confidence`, `ocr_timeout`, `not_ocr`. `message` is one human line.
     """
 
@@ -390,12 +391,19 @@ class ItemHint:
     absent: list[str] = field(default_factory=list)
 
 
+MAX_ITEM_NUMBER = 9_999
+"""The largest item number referat takes: agendas number their items in the hundreds at
+most; a larger number is no item number (a 20-digit one does not even fit the 64-bit
+integers of SQLite, Arrow and spaCy). The layouts read three digits at most."""
+
+
 @dataclass
 class Structure:
     """What a structured format tells us directly, so segment need not guess."""
 
     meeting: Meeting = field(default_factory=Meeting)
     items: list[ItemHint] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # what the reader doubted in the structure
 
 
 @dataclass(frozen=True)
