@@ -103,17 +103,32 @@ def test_export_documents_takes_documents_directly(tmp_path):
     assert summary.documents == 1 and summary.units == 4  # the header and three items
 
 
+def _with_number(number: int) -> str:
+    record = amiu_2019().to_dict()
+    record["items"][0]["number"] = number
+    return json.dumps(record, ensure_ascii=False)
+
+
 @pytest.mark.parametrize("line, message", [
-    ("{not json", "line 1: not JSON"),
-    (json.dumps({"items": []}), "not a referat document record"),
-    (json.dumps({"doc_id": "ab", "number": 1, "title": "Godkendelse"}), "an item record"),
-], ids=["broken-json", "not-a-record", "item-record"])
-def test_bad_records_name_file_and_line(tmp_path, line, message):
+    ("{not json", "line 2: not JSON"),
+    (json.dumps({"items": []}), "line 2: not a referat document record"),
+    (json.dumps({"doc_id": "ab", "number": 1, "title": "Godkendelse"}), "line 2: an item record"),
+    (_with_number(12345678901234567890), "line 2: not a valid document record: items/0/number: "
+                                         "12345678901234567890 is greater than the maximum"),
+    (_with_number("1"), "line 2: not a valid document record: items/0/number: '1' is not of type 'integer'"),
+    (json.dumps(amiu_2019().to_dict(), ensure_ascii=False)[:300], "line 2: not JSON"),
+    ('{"n": ' + "9" * 5000 + "}", "line 2: not JSON referat reads"),
+], ids=["broken-json", "not-a-record", "item-record", "20-digit-number", "number-as-text", "truncated",
+        "5000-digit-integer"])
+@pytest.mark.parametrize("fmt", ["doccano", "spacy", "parquet"])
+def test_a_bad_line_is_named_and_the_rest_exported(tmp_path, line, message, fmt):
+    """A hand-edited or cut-off line costs that line: named with its number, the rest exported."""
+    good = json.dumps(amiu_2019().to_dict(), ensure_ascii=False)
     path = tmp_path / "bad.jsonl"
-    path.write_text(line + "\n", encoding="utf-8")
-    with pytest.raises(InputError, match=message) as err:
-        export(path, "doccano", tmp_path / "out.jsonl")
-    assert str(path) in str(err.value)
+    path.write_text(f"{good}\n{line}\n{good}\n", encoding="utf-8")
+    summary = export(path, fmt, tmp_path / "out")
+    assert summary.documents == 2
+    assert len(summary.failed) == 1 and summary.failed[0].startswith(message), summary.failed
 
 
 def test_unknown_format_lists_the_known_ones(records, tmp_path):

@@ -2,11 +2,15 @@
 
 Every JSONL input referat takes — its own records, gold files, hand labels,
 Prodigy and doccano exports — goes through `read_records`, so a broken line is
-reported the same way everywhere and never as a traceback.
+reported the same way everywhere and never as a traceback. Commands that read
+referat's own document records (review, export, index) also check each record
+against the document schema (`document_problem`), so that a hand-edited or
+damaged record is named and left out, not a crash in the middle of a writer.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,25 +18,68 @@ from typing import Any
 
 from referat.errors import InputError
 
+_SHOWN = 160  # characters of a bad value shown in a message
 
-def read_records(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, JSON object) for each non-blank line of a JSONL file."""
+
+def read_records(path: str | Path, problems: list[str] | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, JSON object) for each non-blank line of a JSONL file.
+
+    A bad line raises InputError, or, where `problems` is given, is noted there
+    ("line N: why") and skipped, so that the rest of the file is read.
+    """
     name = str(path)
     try:
-        with open(path, encoding="utf-8") as f:
-            for number, line in enumerate(f, 1):
-                if not line.strip():
+        with open(path, "rb") as f:
+            for number, raw in enumerate(f, 1):
+                if not raw.strip():
                     continue
+                problem = None
                 try:
-                    record = json.loads(line)
+                    record = json.loads(raw.decode("utf-8"))
+                except UnicodeDecodeError:
+                    problem = "not UTF-8"
                 except json.JSONDecodeError as err:
-                    raise InputError(f"line {number}: not JSON ({err.msg})", path=name) from None
-                if not isinstance(record, dict):
-                    raise InputError(f"line {number}: not a JSON object", path=name)
-                yield number, record
-    except UnicodeDecodeError as err:
-        raise InputError("not UTF-8 JSONL", path=name) from err
+                    cut = " (a truncated line?)" if not raw.endswith(b"\n") else ""
+                    problem = f"not JSON{cut} ({err.msg})"
+                except (RecursionError, ValueError) as err:  # nested too deep; an integer over 4,300 digits
+                    problem = f"not JSON referat reads ({_short(str(err))})"
+                else:
+                    if not isinstance(record, dict):
+                        problem = "not a JSON object"
+                if problem is None:
+                    yield number, record
+                elif problems is None:
+                    raise InputError(f"line {number}: {problem}", path=name)
+                else:
+                    problems.append(f"line {number}: {problem}")
     except FileNotFoundError as err:
         raise InputError("no such file", path=name) from err
     except OSError as err:
         raise InputError(f"cannot read: {err.strerror or err}", path=name) from err
+
+
+def document_problem(record: dict[str, Any]) -> str | None:
+    """Why `record` is no valid referat document record (None: it is one)."""
+    if "number" in record and "title" in record:
+        return "an item record; this takes document records (`referat process --unit document`)"
+    missing = [k for k in ("source", "sha256", "format") if not isinstance(record.get(k), str)]
+    if missing:
+        return f"not a referat document record (no {missing[0]!r}); expected the output of `referat process`"
+    error = next(_document_validator().iter_errors(record), None)
+    if error is None:
+        return None
+    where = "/".join(str(p) for p in error.absolute_path) or "the record"
+    return f"not a valid document record: {where}: {_short(error.message)}"
+
+
+@functools.cache
+def _document_validator():
+    import jsonschema
+
+    schema = json.loads((Path(__file__).parent / "schema" / "document.schema.json").read_text(encoding="utf-8"))
+    return jsonschema.validators.validator_for(schema)(schema)
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _SHOWN else text[:_SHOWN] + "…"

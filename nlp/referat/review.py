@@ -26,6 +26,7 @@ from referat import __version__
 from referat.export import Records
 from referat.export.units import Unit, printed_page, units
 from referat.model import ENTITY_LABELS, ITEM_TYPES, Document, Page, Span
+from referat.outputs import atomic_file
 
 TEMPLATES = Path(__file__).resolve().parent / "data" / "templates"
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
@@ -50,6 +51,7 @@ class ReviewSummary:
     items: int = 0
     entities: int = 0
     skipped: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # lines that are no valid record: "line N: why"
 
 
 def _danish_number(value: Any) -> str:
@@ -229,7 +231,8 @@ def write_review(records_path: str | Path, out: str | Path) -> ReviewSummary:
     records = Records(records_path)
     docs = list(records)
     out = Path(out)
-    out.write_text(render(docs, title=f"referat review: {Path(records_path).name}", skipped=records.skipped),
-                   encoding="utf-8")
+    with atomic_file(out, "w", encoding="utf-8") as f:
+        f.write(render(docs, title=f"referat review: {Path(records_path).name}", skipped=records.skipped))
     return ReviewSummary(out=out, documents=len(docs), items=sum(len(d.items) for d in docs),
-                         entities=sum(len(d.all_entities()) for d in docs), skipped=records.skipped)
+                         entities=sum(len(d.all_entities()) for d in docs), skipped=records.skipped,
+                         failed=records.failed)

@@ -10,19 +10,39 @@ from pathlib import Path
 import typer
 
 from referat.cli import app
+from referat.cli.terminal import shown
 from referat.errors import ReferatError
 from referat.export import EXPORTERS, IMPORTERS
+from referat.outputs import OutputRefused, check_target
 
 ExportFormat = Enum("ExportFormat", {name: name for name in EXPORTERS}, type=str)
 ImportFormat = Enum("ImportFormat", {name: name for name in IMPORTERS}, type=str)
 
 _RECORDS = typer.Argument(..., metavar="IN.jsonl", show_default=False,
                           help="Records from `referat process` (error records are skipped).")
+_FORCE = typer.Option(False, "--force", help="Replace OUT if it exists.")
+_EPILOG = ("Exit status: 0 written, 1 written without the lines that are no valid record (each named "
+           "on stderr), or nothing written (an input that cannot be read), 2 usage error (a refused output).")
 
 
 def _fail(err: ReferatError | OSError) -> None:
     typer.echo(f"referat: error: {err}", err=True)
     raise typer.Exit(1)
+
+
+def _checked_target(output: Path, inputs: list[Path], force: bool, directory: bool = False) -> None:
+    """The output policy (`referat.outputs`): exit 2 for a target that may not be written."""
+    try:
+        check_target(output, inputs=inputs, force=force, directory=directory)
+    except OutputRefused as err:
+        typer.echo(f"referat: error: {shown(err.path or str(output))}: {err.message}", err=True)
+        raise typer.Exit(2)
+
+
+def _note_failed(records: Path, failed: list[str]) -> None:
+    """Each line left out, named; the run then exits 1."""
+    for problem in failed:
+        typer.echo(f"referat: error: {shown(str(records))}: {problem}", err=True)
 
 
 def _note_skipped(skipped: list[str]) -> None:
@@ -31,12 +51,13 @@ def _note_skipped(skipped: list[str]) -> None:
         typer.echo(f"referat: skipped {len(skipped)} error records: {shown}", err=True)
 
 
-@app.command()
+@app.command(epilog=_EPILOG)
 def export(
     records: Path = _RECORDS,
     fmt: ExportFormat = typer.Option(..., "--format", "-f", show_default=False, help="Target format."),
     output: Path = typer.Option(..., "--output", "-o", metavar="OUT", show_default=False,
                                 help="File (spacy, prodigy, doccano, labelstudio) or folder (hf, parquet)."),
+    force: bool = _FORCE,
 ) -> None:
     """Export records for annotation or training: spaCy DocBin, Prodigy, doccano,
     Label Studio, a Hugging Face DatasetDict, or Parquet tables.
@@ -45,18 +66,21 @@ def export(
     """
     from referat.export import export as run_export
 
+    _checked_target(output, [records], force, directory=fmt.value in ("hf", "parquet"))
     try:
         summary = run_export(records, fmt.value, output)
     except (ReferatError, OSError) as err:
         _fail(err)
     _note_skipped(summary.skipped)
+    _note_failed(records, summary.failed)
     split = (f"; {summary.split_tokens} tokens split so that every span falls on token boundaries"
              if summary.split_tokens else "")
     typer.echo(f"referat: {summary.documents} documents, {summary.units} units, {summary.spans} spans "
                f"-> {output} ({fmt.value}){split}", err=True)
+    raise typer.Exit(1 if summary.failed else 0)
 
 
-@app.command("import")
+@app.command("import", epilog=_EPILOG)
 def import_(
     path: Path = typer.Argument(..., metavar="FILE", show_default=False,
                                 help="What the annotation tool exported (Prodigy db-out JSONL, doccano "
@@ -67,6 +91,7 @@ def import_(
     reviewed_only: bool = typer.Option(False, "--reviewed-only",
                                        help="Leave out tasks no person answered (Prodigy tasks without "
                                             "an answer, Label Studio tasks with predictions only)."),
+    force: bool = _FORCE,
 ) -> None:
     """Import corrected annotations as gold records.
 
@@ -78,6 +103,7 @@ def import_(
     from referat.export import import_annotations
     from referat.export.jsonl import write_jsonl
 
+    _checked_target(output, [path], force)
     try:
         docs = list(import_annotations(path, fmt.value, reviewed_only=reviewed_only))
         write_jsonl(docs, output)
@@ -88,11 +114,12 @@ def import_(
     typer.echo(f"referat: {len(docs)} documents, {items} items, {spans} spans -> {output}", err=True)
 
 
-@app.command()
+@app.command(epilog=_EPILOG)
 def review(
     records: Path = _RECORDS,
     output: Path = typer.Option(..., "--output", "-o", metavar="review.html", show_default=False,
                                 help="The page to write: one self-contained HTML file."),
+    force: bool = _FORCE,
 ) -> None:
     """Write one static HTML page to look over what referat found: items with
     type and score, highlighted entities, filters by type and label.
@@ -101,10 +128,13 @@ def review(
     """
     from referat.review import write_review
 
+    _checked_target(output, [records], force)
     try:
         summary = write_review(records, output)
     except (ReferatError, OSError) as err:
         _fail(err)
     _note_skipped(summary.skipped)
+    _note_failed(records, summary.failed)
     typer.echo(f"referat: {summary.documents} documents, {summary.items} items, "
                f"{summary.entities} entities -> {output}", err=True)
+    raise typer.Exit(1 if summary.failed else 0)

@@ -14,6 +14,7 @@ import typer
 from referat.batch import SUPPORTED_EXTENSIONS, Batch, BatchConfig, BatchError, Outcome
 from referat.cli import app
 from referat.cli.terminal import shown
+from referat.outputs import OutputRefused, check_target
 from referat.pipeline import Options
 
 _DEFAULTS = Options()
@@ -54,6 +55,7 @@ def process(
         False, "--resume",
         help="Continue an interrupted or earlier run into the same OUT.jsonl: keep what was done, "
              "redo what failed or was cut off."),
+    force: bool = typer.Option(False, "--force", help="Replace OUT.jsonl if it exists (--resume continues it)."),
     ner: str = typer.Option(_DEFAULTS.ner, "--ner", metavar="NAME",
                             help="Entity tagger: model (rules + the Danish NER model), rules, dacy, "
                                  "or a spaCy pipeline path."),
@@ -96,6 +98,10 @@ def process(
         if progress is not None:
             progress.advance(bar)
 
+    try:
+        check_target(output, inputs=paths, force=force or resume)
+    except OutputRefused as err:
+        _fail(f"{shown(err.path or output)}: {err.message}", 2)
     try:
         config = BatchConfig(options=options, unit=unit.value, workers=workers,
                              engine="dask" if scheduler else engine.value, scheduler=scheduler,

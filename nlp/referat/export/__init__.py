@@ -33,7 +33,8 @@ from referat.errors import InputError
 from referat.export import docbin, doccano, hf, labelstudio, parquet, prodigy
 from referat.export.units import Unit, units
 from referat.model import Document
-from referat.records import read_records
+from referat.outputs import staged
+from referat.records import document_problem, read_records
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ class ExportSummary:
     spans: int = 0
     split_tokens: int = 0  # token formats: spaCy tokens split so that a span aligns
     skipped: list[str] = field(default_factory=list)  # error records: "source: reason"
+    failed: list[str] = field(default_factory=list)  # lines that are no valid record: "line N: why"
 
     def units_of(self, docs: Iterable[Document]) -> Iterator[Unit]:
         """The units of each document, counted as they go by."""
@@ -88,33 +90,35 @@ CORRECTION_FORMATS = ("prodigy", "doccano", "labelstudio")
 
 
 class Records:
-    """The documents of a referat JSONL file; error records are skipped and listed."""
+    """The documents of a referat JSONL file; error records are skipped and listed.
+
+    A line that is no valid document record (hand-edited, cut off, from another
+    tool) is named in `failed` ("line N: why") and left out; the rest is read.
+    """
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.skipped: list[str] = []
+        self.failed: list[str] = []
         if not self.path.is_file():
             raise InputError("no such file", path=str(self.path))
 
     def __iter__(self) -> Iterator[Document]:
-        for number, record in read_records(self.path):
-            self._check(record, number)
+        for number, record in read_records(self.path, self.failed):
+            problem = document_problem(record)
+            if problem is not None:
+                self.failed.append(f"line {number}: {problem}")
+                continue
             if record.get("status") == "error":
                 reasons = "; ".join(p.get("code", "error") for p in record.get("errors") or [])
                 self.skipped.append(f"{record.get('source')}: {reasons or 'error'}")
                 log.info("%s line %d: skipping error record for %s (%s)",
                          self.path, number, record.get("source"), reasons)
                 continue
-            yield Document.from_dict(record)
-
-    def _check(self, record: dict, number: int) -> None:
-        if "number" in record and "title" in record:
-            raise InputError(f"line {number}: an item record; this takes document records "
-                             "(`referat process --unit document`)", path=str(self.path))
-        missing = [k for k in ("source", "sha256", "format") if k not in record]
-        if missing:
-            raise InputError(f"line {number}: not a referat document record (no {missing[0]!r}); "
-                             "expected the output of `referat process`", path=str(self.path))
+            try:
+                yield Document.from_dict(record)
+            except (TypeError, ValueError, KeyError) as err:  # what the schema cannot say: a span ending before it starts
+                self.failed.append(f"line {number}: not a valid document record ({err})")
 
 
 def _checked(fmt: str, table: dict) -> None:
@@ -125,8 +129,10 @@ def _checked(fmt: str, table: dict) -> None:
 def export_documents(docs: Iterable[Document], fmt: str, out: str | Path) -> ExportSummary:
     """Write documents in an export format; returns what was written."""
     _checked(fmt, EXPORTERS)
-    summary = ExportSummary(format=fmt, out=Path(out))
-    EXPORTERS[fmt](docs, Path(out), summary)
+    out = Path(out)
+    summary = ExportSummary(format=fmt, out=out)
+    with staged(out) as folder:  # a failure half way leaves the previous export as it was
+        EXPORTERS[fmt](docs, folder / out.name, summary)
     return summary
 
 
@@ -135,7 +141,7 @@ def export(records_path: str | Path, fmt: str, out: str | Path) -> ExportSummary
     _checked(fmt, EXPORTERS)
     records = Records(records_path)
     summary = export_documents(records, fmt, out)
-    summary.skipped = records.skipped
+    summary.skipped, summary.failed = records.skipped, records.failed
     return summary
 
 
