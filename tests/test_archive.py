@@ -107,7 +107,7 @@ def test_bad_lines_are_named_and_the_rest_is_indexed(tmp_path):
     assert [m.split(":")[1] for m in messages] == [f" line {n}" for n in (2, 3, 4, 5, 6, 7)]
     assert "not JSON" in messages[0] and "not a JSON object" in messages[1]
     assert "an item record" in messages[2] and "no 'sha256'" in messages[3]
-    assert "a number too large" in messages[4]
+    assert "items/0/number: must be smaller than or equal to 9999" in messages[4]  # checked on entry
     assert "truncated?" in messages[5]
 
 

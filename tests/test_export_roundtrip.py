@@ -114,8 +114,8 @@ def _with_number(number: int) -> str:
     (json.dumps({"items": []}), "line 2: not a referat document record"),
     (json.dumps({"doc_id": "ab", "number": 1, "title": "Godkendelse"}), "line 2: an item record"),
     (_with_number(12345678901234567890), "line 2: not a valid document record: items/0/number: "
-                                         "12345678901234567890 is greater than the maximum"),
-    (_with_number("1"), "line 2: not a valid document record: items/0/number: '1' is not of type 'integer'"),
+                                         "must be smaller than or equal to 9999"),
+    (_with_number("1"), "line 2: not a valid document record: items/0/number: must be integer"),
     (json.dumps(amiu_2019().to_dict(), ensure_ascii=False)[:300], "line 2: not JSON"),
     ('{"n": ' + "9" * 5000 + "}", "line 2: not JSON referat reads"),
 ], ids=["broken-json", "not-a-record", "item-record", "20-digit-number", "number-as-text", "truncated",
