@@ -111,6 +111,13 @@ def test_bad_lines_are_named_and_the_rest_is_indexed(tmp_path):
     assert "truncated?" in messages[5]
 
 
+def test_an_integer_past_pythons_4300_digits_is_a_bad_line_not_a_crash(tmp_path):
+    recs = tmp_path / "n.jsonl"
+    recs.write_text('{"n": ' + "9" * 5000 + "}\n" + json.dumps(byraad_2016().to_dict()) + "\n", encoding="utf-8")
+    summary = index_records(recs, tmp_path / "archive.sqlite")
+    assert summary.added == 1 and summary.failed == [f"{recs}: line 1: a number too large"]
+
+
 def test_a_lone_surrogate_is_a_bad_record_not_a_crash(tmp_path):
     record = amiu_2019().to_dict()
     record["items"][0]["title"] = "Orientering \ud800"

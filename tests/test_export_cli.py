@@ -136,12 +136,14 @@ def test_hand_edited_and_truncated_lines_are_named_and_the_rest_processed(record
     edited = json.loads(lines[1])
     edited["items"][0]["number"] = 12345678901234567890
     damaged = tmp_path / "damaged.jsonl"
-    damaged.write_text("\n".join([lines[0], json.dumps(edited, ensure_ascii=False), lines[2], lines[0][:200]]),
-                       encoding="utf-8")
+    surrogate = json.dumps(json.loads(lines[0]) | {"source": "a\ud800.txt"})  # "\\ud800": no character
+    damaged.write_text("\n".join([lines[0], json.dumps(edited, ensure_ascii=False), lines[2], surrogate,
+                                   lines[0][:200]]), encoding="utf-8")
     out = tmp_path / "out"
     result = run(command[0], damaged, *command[1:], "-o", out)
     assert result.exit_code == 1, result.output
     assert f"{damaged}: line 2: not a valid document record: items/0/number" in result.output
-    assert f"{damaged}: line 4: not JSON (a truncated line?)" in result.output
+    assert f"{damaged}: line 4: a lone surrogate escape" in result.output
+    assert f"{damaged}: line 5: not JSON (a truncated line?)" in result.output
     assert "1 documents" in result.output and "Traceback" not in result.output
     assert out.exists()

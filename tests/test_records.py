@@ -10,8 +10,8 @@ from referat.records import document_problem, read_records
 
 def test_records_come_with_their_line_numbers_and_blank_lines_are_skipped(tmp_path):
     path = tmp_path / "gold.jsonl"
-    path.write_text('{"doc": "a.txt"}\n\n{"doc": "b.txt"}\n', encoding="utf-8")
-    assert list(read_records(path)) == [(1, {"doc": "a.txt"}), (3, {"doc": "b.txt"})]
+    path.write_text('{"doc": "a.txt"}\n\n{"doc": "b.txt \\ud83d\\ude00 \\\\ud800"}\n', encoding="utf-8")
+    assert list(read_records(path)) == [(1, {"doc": "a.txt"}), (3, {"doc": "b.txt \U0001f600 \\ud800"})]
 
 
 @pytest.mark.parametrize(("content", "message"), [
@@ -20,7 +20,8 @@ def test_records_come_with_their_line_numbers_and_blank_lines_are_skipped(tmp_pa
     (b'{"doc": "a.txt"}\n{"doc": "\xe6"}\n', "line 2: not UTF-8"),
     (b'{"n": ' + b"9" * 5000 + b'}\n', "line 1: not JSON referat reads"),
     (b'{"doc": "a.txt"}\n{"doc": "b.t', "line 2: not JSON \\(a truncated line\\?\\)"),
-], ids=["broken-line", "array-line", "latin-1", "5000-digit-integer", "truncated"])
+    (b'{"doc": "a.txt"}\n{"doc": "\\ud800.txt"}\n', "line 2: a lone surrogate escape"),
+], ids=["broken-line", "array-line", "latin-1", "5000-digit-integer", "truncated", "lone-surrogate"])
 def test_a_bad_file_is_an_input_error_naming_file_and_line(tmp_path, content, message):
     path = tmp_path / "bad.jsonl"
     path.write_bytes(content)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 from referat.errors import InputError
 
 _SHOWN = 160  # characters of a bad value shown in a message
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 def read_records(path: str | Path, problems: list[str] | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -46,6 +48,8 @@ def read_records(path: str | Path, problems: list[str] | None = None) -> Iterato
                 else:
                     if not isinstance(record, dict):
                         problem = "not a JSON object"
+                    elif _SURROGATE_ESCAPE.search(raw) and _has_lone_surrogate(record):
+                        problem = "a lone surrogate escape (\\ud800-\\udfff): no character, nothing can write it"
                 if problem is None:
                     yield number, record
                 elif problems is None:
@@ -56,6 +60,14 @@ def read_records(path: str | Path, problems: list[str] | None = None) -> Iterato
         raise InputError("no such file", path=name) from err
     except OSError as err:
         raise InputError(f"cannot read: {err.strerror or err}", path=name) from err
+
+
+def _has_lone_surrogate(record: dict[str, Any]) -> bool:
+    try:
+        json.dumps(record, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def document_problem(record: dict[str, Any]) -> str | None:

@@ -277,6 +277,9 @@ class Archive:
                 except RecursionError:
                     summary.failed.append(f"{where}: JSON nested too deeply")
                     continue
+                except ValueError:  # an integer of more than 4,300 digits
+                    summary.failed.append(f"{where}: a number too large")
+                    continue
                 problem = _record_problem(record)
                 if problem:
                     summary.failed.append(f"{where}: {problem}")
