@@ -635,7 +635,7 @@ def check_consumers(records: Path, tmp_path: Path) -> None:
 
 def test_corpus_size():
     """The issue asks how many bad inputs were tried; this is the number."""
-    tried = len(CORPUS) + len(HOSTILE_NAMES) + 1
+    tried = len(CORPUS) + len(HOSTILE_NAMES) + len(NOT_FILES) + 1
     print(f"\n{tried} hostile inputs: {len(CORPUS)} contents, {len(HOSTILE_NAMES)} file names, "
-          "1 named on the command line")
+          f"{len(NOT_FILES)} folder entries that are no files, 1 named on the command line")
     assert tried >= 50
