@@ -143,6 +143,7 @@ def test_the_output_policy_holds_for_process(tmp_path):
     assert out.read_text(encoding="utf-8") == "earlier work\n"
     assert runner.invoke(app, ["process", str(good), "-o", str(out), "--force"]).exit_code == 0
     assert runner.invoke(app, ["process", str(good), "-o", str(out), "--resume"]).exit_code == 0
+    assert runner.invoke(app, ["process", str(good), "-o", str(tmp_path / "new" / "out.jsonl")]).exit_code == 0
 
     named = tmp_path / "named.txt"
     named.write_text(minutes_text(7), encoding="utf-8")
@@ -217,14 +218,16 @@ def _manifest_entries(out: Path) -> int:
 @pytest.mark.slow
 @pytest.mark.parametrize("workers", [1, 2])
 def test_sigkill_then_resume_gives_the_uninterrupted_records(kill_corpus, tmp_path, workers):
-    """Kill -9 a run while one input blocks (a FIFO nobody writes to); resume it."""
+    """Kill -9 a run while one input blocks (a FIFO nobody writes to, named on the command
+    line: a folder search skips pipes); resume it."""
     template, reference = kill_corpus
     shutil.copytree(template, tmp_path / "corpus")
     blocker = tmp_path / "corpus" / BLOCKER
     blocker.unlink()
     os.mkfifo(blocker)
     out = tmp_path / "out.jsonl"
-    args = [*REFERAT, "process", "corpus", "-o", "out.jsonl", "--workers", str(workers), "--timeout", "300"]
+    args = [*REFERAT, "process", "corpus", f"corpus/{BLOCKER}", "-o", "out.jsonl", "--workers", str(workers),
+            "--timeout", "300"]
     run = subprocess.Popen(args, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                            start_new_session=True)
     try:

@@ -99,6 +99,11 @@ def process(
             progress.advance(bar)
 
     try:
+        if output != "-":
+            try:
+                Path(output).parent.mkdir(parents=True, exist_ok=True)  # as a batch always has
+            except OSError:
+                pass  # check_target says what is wrong with it
         check_target(output, inputs=paths, force=force or resume)
     except OutputRefused as err:
         _fail(f"{shown(err.path or output)}: {err.message}", 2)
