@@ -32,7 +32,7 @@ $(STAMP): pyproject.toml
 
 demo: setup
 	mkdir -p out
-	$(BIN)/referat process corpora/minutes -o out/corpora.jsonl; \
+	$(BIN)/referat process corpora/minutes -o out/corpora.jsonl --force; \
 	  status=$$?; test $$status -le 1 || exit $$status
 	$(BIN)/referat review out/corpora.jsonl -o out/review.html --force
 	$(BIN)/referat index out/corpora.jsonl --db out/archive.sqlite

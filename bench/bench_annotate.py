@@ -151,7 +151,7 @@ def small_file(repeat: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         command = Path(sys.executable).with_name("referat")
         best, median, peak = child_cpu([str(command), "process", str(SMALL_FILE), "-o",
-                                        str(Path(tmp) / "out.jsonl")], repeat)
+                                        str(Path(tmp) / "out.jsonl"), "--force"], repeat)
     print(f"referat process on one small text file ({SMALL_FILE.name}, {SMALL_FILE.stat().st_size:,} "
           f"bytes): CPU {best:.2f} s least, {median:.2f} s median of {repeat}; peak RSS of the largest "
           f"process {peak:.0f} MiB (targets < 1.5 s, < 250 MB)")

@@ -109,8 +109,15 @@ def test_bad_lines_are_named_and_the_rest_is_indexed(tmp_path):
     assert [m.split(":")[1] for m in messages] == [f" line {n}" for n in (2, 3, 4, 5, 6, 7)]
     assert "not JSON" in messages[0] and "not a JSON object" in messages[1]
     assert "an item record" in messages[2] and "no 'sha256'" in messages[3]
-    assert "a number too large" in messages[4]
+    assert "items/0/number: must be smaller than or equal to 9999" in messages[4]  # checked on entry
     assert "truncated?" in messages[5]
+
+
+def test_an_integer_past_pythons_4300_digits_is_a_bad_line_not_a_crash(tmp_path):
+    recs = tmp_path / "n.jsonl"
+    recs.write_text('{"n": ' + "9" * 5000 + "}\n" + json.dumps(byraad_2016().to_dict()) + "\n", encoding="utf-8")
+    summary = index_records(recs, tmp_path / "archive.sqlite")
+    assert summary.added == 1 and summary.failed == [f"{recs}: line 1: a number too large"]
 
 
 def test_a_lone_surrogate_is_a_bad_record_not_a_crash(tmp_path):

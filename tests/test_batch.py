@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import threading
@@ -15,7 +16,7 @@ from referat import batch
 from referat.batch import (
     Batch, BatchConfig, BatchError, DocumentTimeout, collect_inputs, process_one, time_limit,
 )
-from referat.pipeline import Options
+from referat.pipeline import Options, path_bytes
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from synthetic import minutes_text, write_minutes, write_minutes_pdf  # noqa: E402
@@ -68,6 +69,49 @@ def test_inputs_are_searched_recursively_sorted_and_filtered(tmp_path):
     found = collect_inputs([tmp_path, tmp_path / "notes.md", tmp_path / "a.html"])
     names = [str(Path(p).relative_to(tmp_path)) for p in found]
     assert names == ["a.html", "b/1.TXT", "b/2.pdf", "b/c/3.txt", "c.docx", "d.json", "e.htm", "notes.md"]
+
+
+def test_what_a_folder_holds_but_is_not_a_file_is_skipped_with_a_reason(tmp_path):
+    """A named pipe would block the run for ever, a device never ends, a linked folder
+    may loop: none is read, each is reported (never silently left out)."""
+    folder = tmp_path / "in"
+    (folder / "elsewhere").mkdir(parents=True)
+    (folder / "minutes.txt").write_text(minutes_text(1), encoding="utf-8")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "other.txt").write_text(minutes_text(2), encoding="utf-8")
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    (folder / "linked").symlink_to(tmp_path / "outside")
+    (folder / "dangling.txt").symlink_to(tmp_path / "gone.txt")  # a file that went: an error record
+    skipped: list[tuple[str, str]] = []
+    found = collect_inputs([folder], skipped)
+    assert [Path(p).name for p in found] == ["dangling.txt", "minutes.txt"]
+    reasons = {Path(p).name: why for p, why in skipped}
+    assert reasons == {"pipe.txt": "a named pipe (FIFO), not a regular file; not read",
+                       "zero.txt": "a device, not a regular file; not read",
+                       "linked": "a symbolic link to a folder; not followed"}
+
+
+def test_names_that_differ_only_in_bytes_that_are_not_utf8_are_two_documents(tmp_path):
+    """Latin-1 file servers: `m\\xf8de.txt` and `m\\xe6de.txt` print alike (U+FFFD) but are
+    two files: two records, each with its exact path, and resume keeps both."""
+    folder = tmp_path / "latin1"
+    folder.mkdir()
+    for name, seed in ((b"m\xf8de.txt", 1), (b"m\xe6de.txt", 2)):
+        with open(os.path.join(os.fsencode(folder), name), "w", encoding="utf-8") as f:
+            f.write(minutes_text(seed, 2))
+    out = tmp_path / "out.jsonl"
+    assert _run([folder], out).failed == 0
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["source"] for r in records] == [str(folder / "m\ufffdde.txt")] * 2
+    assert [r["source_path"] for r in records] == [str(folder) + "/m\\xe6de.txt", str(folder) + "/m\\xf8de.txt"]
+    assert [path_bytes(r["source_path"]) for r in records] == [
+        os.fsencode(folder) + b"/m\xe6de.txt", os.fsencode(folder) + b"/m\xf8de.txt"]
+    assert len({r["sha256"] for r in records}) == 2  # each record from its own file
+    before = out.read_bytes()
+    summary = _run([folder], out, resume=True)
+    assert (summary.skipped, summary.processed) == (2, 0)
+    assert out.read_bytes() == before
 
 
 def test_an_empty_folder_is_refused(tmp_path):
@@ -283,6 +327,33 @@ def test_resume_redoes_failures_and_changed_files_and_adds_new_ones(tmp_path):
     assert len(_manifest(out)) == 1 + 6
 
 
+def test_resume_redoes_a_record_a_power_cut_zeroed(corpus, reference, tmp_path):
+    """A block of zeros in the middle of the output (what a power cut leaves of data not
+    yet on disk): the damaged record fails its checksum and is redone; the rest is kept."""
+    out = tmp_path / "out.jsonl"
+    _run([corpus], out)
+    entries = _manifest(out)[1:]
+    data = bytearray(out.read_bytes())
+    middle = entries[5]["offset"] + entries[5]["length"] // 2
+    data[middle:middle + 512] = bytes(512)
+    out.write_bytes(bytes(data))
+    summary = _run([corpus], out, resume=True)
+    assert (summary.skipped, summary.processed) == (11, 2)  # the damaged one, and the empty file
+    assert out.read_bytes() == reference
+
+
+def test_a_manifest_line_without_a_checksum_is_redone(corpus, reference, tmp_path):
+    out = tmp_path / "out.jsonl"
+    _run([corpus], out)
+    header, *entries = _manifest(out)
+    del entries[3]["checksum"]
+    out.with_name("out.jsonl.manifest.jsonl").write_text(
+        "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in [header, *entries]), encoding="utf-8")
+    summary = _run([corpus], out, resume=True)
+    assert (summary.skipped, summary.processed) == (11, 2)
+    assert out.read_bytes() == reference
+
+
 def test_resume_with_another_configuration_starts_afresh(corpus, tmp_path):
     out = tmp_path / "out.jsonl"
     _run([corpus], out)
@@ -356,10 +427,10 @@ def test_workers_start_before_the_inputs_are_collected(corpus, tmp_path, monkeyp
     running_while_collecting = []
     real_collect = batch.collect_inputs
 
-    def collect(paths):
+    def collect(paths, skipped=None):
         running_while_collecting.append(
             sum(p.name == "referat-worker" for p in multiprocessing.active_children()))
-        return real_collect(paths)
+        return real_collect(paths, skipped)
 
     monkeypatch.setattr(batch, "collect_inputs", collect)
     job = Batch([corpus], tmp_path / "out.jsonl", _config(workers=2))

@@ -132,6 +132,45 @@ def test_usage_errors_exit_2(args, message, mixed, tmp_path):
     assert message in result.output
 
 
+def test_the_output_policy_holds_for_process(tmp_path):
+    """An existing OUT needs --force (or --resume); an input, a pipe or a device is never OUT."""
+    good = tmp_path / "referat.txt"
+    good.write_text(minutes_text(3), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    out.write_text("earlier work\n", encoding="utf-8")
+    result = runner.invoke(app, ["process", str(good), "-o", str(out)])
+    assert result.exit_code == 2 and "exists; use --force" in result.output
+    assert out.read_text(encoding="utf-8") == "earlier work\n"
+    assert runner.invoke(app, ["process", str(good), "-o", str(out), "--force"]).exit_code == 0
+    assert runner.invoke(app, ["process", str(good), "-o", str(out), "--resume"]).exit_code == 0
+    assert runner.invoke(app, ["process", str(good), "-o", str(tmp_path / "new" / "out.jsonl")]).exit_code == 0
+
+    named = tmp_path / "named.txt"
+    named.write_text(minutes_text(7), encoding="utf-8")
+    result = runner.invoke(app, ["process", str(named), "-o", str(named), "--force"])
+    assert result.exit_code == 2 and "is also an input" in result.output
+    assert named.read_text(encoding="utf-8") == minutes_text(7)
+
+    fifo = tmp_path / "pipe.jsonl"
+    os.mkfifo(fifo)
+    result = runner.invoke(app, ["process", str(good), "-o", str(fifo), "--force"])
+    assert result.exit_code == 2 and "not a regular file" in result.output
+
+
+def test_what_a_folder_holds_but_does_not_read_is_listed_at_the_end(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "referat.txt").write_text(minutes_text(1), encoding="utf-8")
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "linked").symlink_to(tmp_path)
+    result = runner.invoke(app, ["process", str(folder), "-o", str(tmp_path / "out.jsonl")])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[-3:] == [
+        f"referat: warning: {folder}/linked: skipped: a symbolic link to a folder; not followed",
+        f"referat: warning: {folder}/pipe.txt: skipped: a named pipe (FIFO), not a regular file; not read",
+        "referat: 1 document, 0 failed, 2 skipped (not files)"]
+
+
 def test_version_and_help():
     assert runner.invoke(app, ["--version"]).stdout.strip() == f"referat {__version__}"
     help_text = runner.invoke(app, ["process", "--help"]).stdout
@@ -179,14 +218,16 @@ def _manifest_entries(out: Path) -> int:
 @pytest.mark.slow
 @pytest.mark.parametrize("workers", [1, 2])
 def test_sigkill_then_resume_gives_the_uninterrupted_records(kill_corpus, tmp_path, workers):
-    """Kill -9 a run while one input blocks (a FIFO nobody writes to); resume it."""
+    """Kill -9 a run while one input blocks (a FIFO nobody writes to, named on the command
+    line: a folder search skips pipes); resume it."""
     template, reference = kill_corpus
     shutil.copytree(template, tmp_path / "corpus")
     blocker = tmp_path / "corpus" / BLOCKER
     blocker.unlink()
     os.mkfifo(blocker)
     out = tmp_path / "out.jsonl"
-    args = [*REFERAT, "process", "corpus", "-o", "out.jsonl", "--workers", str(workers), "--timeout", "300"]
+    args = [*REFERAT, "process", "corpus", f"corpus/{BLOCKER}", "-o", "out.jsonl", "--workers", str(workers),
+            "--timeout", "300"]
     run = subprocess.Popen(args, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                            start_new_session=True)
     try:

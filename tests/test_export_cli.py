@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 
 import pytest
 from _docs import failed, sample
@@ -103,3 +105,89 @@ def test_missing_inputs_are_usage_errors(tmp_path, args, message):
 def test_unknown_format_is_a_usage_error(records, tmp_path):
     result = run("export", records, "--format", "conll", "-o", tmp_path / "x")
     assert result.exit_code == 2
+
+
+# --- the output policy (referat.outputs) and damaged input, for every writing command ---
+
+_WRITERS = {  # command: the arguments before -o
+    "export-prodigy": ["export", "{records}", "--format", "prodigy"],
+    "export-labelstudio": ["export", "{records}", "--format", "labelstudio"],
+    "review": ["review", "{records}"],
+}
+_REFUSING = {**_WRITERS, "import": ["import", "{records}", "--format", "prodigy"]}
+"""The refusals come before any input is read: `import` refuses a referat file as output too."""
+
+
+def _args(name: str, records, out) -> list[str]:
+    return [a.replace("{records}", str(records)) for a in _REFUSING[name]] + ["-o", str(out)]
+
+
+@pytest.mark.parametrize("name", _REFUSING)
+def test_the_input_as_output_is_refused_and_left_alone(records, name):
+    before = records.read_bytes()
+    result = run(*_args(name, records, records), "--force")
+    assert result.exit_code == 2, result.output
+    assert "is also an input of this command" in result.output
+    assert records.read_bytes() == before
+
+
+@pytest.mark.parametrize("name", _WRITERS)
+def test_an_existing_output_needs_force(records, tmp_path, name):
+    out = tmp_path / "out"
+    out.write_text("earlier work", encoding="utf-8")
+    result = run(*_args(name, records, out))
+    assert result.exit_code == 2 and "exists; use --force" in result.output
+    assert out.read_text(encoding="utf-8") == "earlier work"
+    assert run(*_args(name, records, out), "--force").exit_code == 0
+    assert out.read_text(encoding="utf-8") != "earlier work"
+
+
+@pytest.mark.parametrize("name", _REFUSING)
+def test_a_special_file_is_never_an_output(records, tmp_path, name):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    result = run(*_args(name, records, fifo), "--force")
+    assert result.exit_code == 2 and "not a regular file" in result.output
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+@pytest.mark.parametrize("fmt", ["labelstudio", "parquet", "spacy"])
+def test_a_failing_export_leaves_the_previous_one_as_it_was(records, tmp_path, monkeypatch, fmt):
+    """A writer that fails half way (here: on the second document) leaves no half-written export."""
+    from referat.model import Document
+
+    out = tmp_path / "out"
+    assert run("export", records, "--format", fmt, "-o", out).exit_code == 0
+    before = {p.relative_to(tmp_path): p.read_bytes() for p in sorted(tmp_path.rglob("*")) if p.is_file()}
+    real, calls = Document.from_dict, []
+
+    def failing(data):
+        calls.append(data)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real(data)
+
+    monkeypatch.setattr(Document, "from_dict", failing)
+    result = run("export", records, "--format", fmt, "-o", out, "--force")
+    assert result.exit_code == 1 and "No space left on device" in result.output
+    after = {p.relative_to(tmp_path): p.read_bytes() for p in sorted(tmp_path.rglob("*")) if p.is_file()}
+    assert after == before
+
+
+@pytest.mark.parametrize("command", [["review"], ["export", "--format", "doccano"]], ids=["review", "export"])
+def test_hand_edited_and_truncated_lines_are_named_and_the_rest_processed(records, tmp_path, command):
+    lines = records.read_text(encoding="utf-8").splitlines()
+    edited = json.loads(lines[1])
+    edited["items"][0]["number"] = 12345678901234567890
+    damaged = tmp_path / "damaged.jsonl"
+    surrogate = json.dumps(json.loads(lines[0]) | {"source": "a\ud800.txt"})  # "\\ud800": no character
+    damaged.write_text("\n".join([lines[0], json.dumps(edited, ensure_ascii=False), lines[2], surrogate,
+                                   lines[0][:200]]), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run(command[0], damaged, *command[1:], "-o", out)
+    assert result.exit_code == 1, result.output
+    assert f"{damaged}: line 2: not a valid document record: items/0/number" in result.output
+    assert f"{damaged}: line 4: a lone surrogate escape" in result.output
+    assert f"{damaged}: line 5: not JSON (a truncated line?)" in result.output
+    assert "1 documents" in result.output and "Traceback" not in result.output
+    assert out.exists()

@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 
 from referat.export.jsonl import (
-    encode, item_records, record_prefix, records, write_jsonl,
+    encode, item_records, records, write_jsonl,
 )
 from referat.model import Classification, Document, Item, Meeting, Page, Problem, Section, Span
 from referat.records import read_records
@@ -107,14 +107,6 @@ def test_a_failed_document_gives_one_error_record_per_unit(validators):
     assert record["errors"] == [{"code": "encrypted_pdf", "message": "encrypted PDF", "stage": "ingest"}]
     assert record["source"] == doc.source
     validators["item"].validate(record)
-
-
-@pytest.mark.parametrize("doc", [_document(), _failed_document()], ids=["ok", "failed"])
-@pytest.mark.parametrize("unit", ["document", "item"])
-def test_every_line_starts_with_the_document_prefix(doc, unit):
-    prefix = record_prefix(doc.doc_id, doc.source, doc.sha256)
-    lines = encode(doc, unit).splitlines(keepends=True)
-    assert lines and all(line.startswith(prefix) and line.endswith(b"\n") for line in lines)
 
 
 def test_lines_are_compact_utf8_and_keep_danish_letters():

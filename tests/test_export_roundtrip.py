@@ -105,6 +105,12 @@ def test_export_documents_takes_documents_directly(tmp_path):
     assert summary.documents == 1 and summary.units == 4  # the header and three items
 
 
+def _with_number(number: int) -> str:
+    record = amiu_2019().to_dict()
+    record["items"][0]["number"] = number
+    return json.dumps(record, ensure_ascii=False)
+
+
 @pytest.mark.parametrize("line, message", [
     (json.dumps({"items": []}), "line 1: not a referat document record"),
     (json.dumps({"doc_id": "ab", "number": 1, "title": "Godkendelse"}), "line 1: an item record"),
@@ -141,6 +147,28 @@ def test_existing_outputs_are_kept_without_force(records, tmp_path):
         export(records, "prodigy", tmp_path / "other.jsonl")
     export(records, "prodigy", out, force=True)
     assert out.read_text(encoding="utf-8").startswith('{"text"')
+
+
+@pytest.mark.parametrize("line, message", [
+    ("{not json", "line 2: not JSON"),
+    (json.dumps({"items": []}), "line 2: not a referat document record"),
+    (json.dumps({"doc_id": "ab", "number": 1, "title": "Godkendelse"}), "line 2: an item record"),
+    (_with_number(12345678901234567890), "line 2: not a valid document record: items/0/number: "
+                                         "must be smaller than or equal to 9999"),
+    (_with_number("1"), "line 2: not a valid document record: items/0/number: must be integer"),
+    (json.dumps(amiu_2019().to_dict(), ensure_ascii=False)[:300], "line 2: not JSON"),
+    ('{"n": ' + "9" * 5000 + "}", "line 2: not JSON referat reads"),
+], ids=["broken-json", "not-a-record", "item-record", "20-digit-number", "number-as-text", "truncated",
+        "5000-digit-integer"])
+@pytest.mark.parametrize("fmt", ["doccano", "spacy", "parquet"])
+def test_a_bad_line_is_named_and_the_rest_exported(tmp_path, line, message, fmt):
+    """A hand-edited or cut-off line costs that line: named with its number, the rest exported."""
+    good = json.dumps(amiu_2019().to_dict(), ensure_ascii=False)
+    path = tmp_path / "bad.jsonl"
+    path.write_text(f"{good}\n{line}\n{good}\n", encoding="utf-8")
+    summary = export(path, fmt, tmp_path / "out")
+    assert summary.documents == 2
+    assert len(summary.failed) == 1 and summary.failed[0].startswith(message), summary.failed
 
 
 def test_unknown_format_lists_the_known_ones(records, tmp_path):

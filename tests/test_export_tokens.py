@@ -40,3 +40,11 @@ def test_without_spans_the_tokens_are_spacys():
     expected = blank_danish().make_doc(text)
     assert n == 0
     assert [(t.text, t.whitespace_) for t in doc] == [(t.text, t.whitespace_) for t in expected]
+
+
+def test_a_text_past_spacys_million_characters_is_tokenized():
+    """The limit guards a parser's memory; referat's exports only tokenize."""
+    text = "Punkt 1: Budget " * 70_000  # 1,120,000 characters
+    doc, splits = aligned_doc(text, [Span("AMOUNT", 9, 15, "Budget")])
+    assert doc.text == text and splits == 0
+    assert [t.text for t in doc[:4]] == ["Punkt", "1", ":", "Budget"]

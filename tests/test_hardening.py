@@ -30,7 +30,7 @@ from test_properties import assert_valid_document
 
 import referat
 from referat.model import Document
-from referat.pipeline import Options, Pipeline
+from referat.pipeline import Options, Pipeline, exact_path, path_bytes
 
 REPO = Path(__file__).resolve().parent.parent
 REFERAT_CLI = Path(sys.executable).with_name("referat")
@@ -164,6 +164,22 @@ def _portal_wrong_types() -> bytes:
                                              "Felter": "oops"}, 12, None]}).encode()
 
 
+def _portal(number: object = 2, html: str = "<p>Taget til efterretning.</p>", raw: bool = False) -> bytes:
+    """A portal publication of the two items in MINUTES; the second has `number` and `html`.
+    `raw`: `number` is written into the JSON as it is (digits past what Python reads)."""
+    points = [{"Punktnummer": "1", "Navn": TITLES[0], "Felter": [{"Navn": "Beslutning", "Html": "<p>Godkendt.</p>"}]},
+              {"Punktnummer": "NUMBER" if raw else number, "Navn": TITLES[1],
+               "Felter": [{"Navn": "Beslutning", "Html": html}]}]
+    data = json.dumps({"Udvalg": {"Navn": "Økonomiudvalget"}, "Moede": {"Dato": "2019-03-11T16:00:00+01:00"},
+                       "Dagsordenpunkter": points}, ensure_ascii=False)
+    return data.replace('"NUMBER"', str(number)).encode()
+
+
+def _html_minutes(charset: str) -> bytes:
+    head = f'<html><head><meta charset="{charset}"><title>Referat</title></head><body>'
+    return (head + "".join(f"<p>{line}</p>" for line in MINUTES.splitlines() if line) + "</body></html>").encode()
+
+
 @dataclass(frozen=True)
 class BadInput:
     """One hostile file: how to make it and what must come of it.
@@ -286,6 +302,23 @@ CORPUS: tuple[BadInput, ...] = (
     BadInput("x.pdf", _directory_with_minutes, errors=frozenset({"unreadable"})),
     BadInput("no-permission.txt", _unreadable, errors=frozenset({"unreadable"}), needs_non_root=True),
     BadInput("huge-200mb.txt", _huge_text, errors=frozenset({"too_large"}), slow=True),
+    # issue 17: input referat itself produced crashes on
+    BadInput("portal-20-digit-item-number.json", _bytes(_portal(12345678901234567890)), titles=tuple(TITLES)),
+    BadInput("portal-20-digit-item-number-text.json", _bytes(_portal("12345678901234567890")),
+             titles=tuple(TITLES)),
+    BadInput("portal-5000-digit-integer.json", _bytes(_portal("9" * 5000, raw=True)), titles=tuple(TITLES)),
+    BadInput("portal-lone-surrogate.json",  # "\\udc80" in the JSON: an escape of no character
+             _bytes(_portal().replace(b"efterretning.</p>", b"efterretning \\udc80.</p>")), titles=tuple(TITLES)),
+    BadInput("portal-whole-html-document.json",
+             _bytes(_portal(html="<!DOCTYPE html><html><head><title>Word</title></head><body><p>Taget til "
+                                 "efterretning.</p></body></html>")), titles=tuple(TITLES)),
+    BadInput("portal-html-without-body.json", _bytes(_portal(html="<html>")), titles=tuple(TITLES)),
+    BadInput("charset-punycode.html", _bytes(_html_minutes("punycode")), titles=tuple(TITLES)),
+    BadInput("charset-undefined.html", _bytes(_html_minutes("undefined")), titles=tuple(TITLES)),
+    BadInput("charset-rot13.html", _bytes(_html_minutes("rot13")), titles=tuple(TITLES)),
+    BadInput("good-minutes.txt", _bytes(MINUTES.encode()), titles=tuple(TITLES)),
+    BadInput("good-minutes.pdf", _bytes(lambda: _pdf(LATIN1_MINUTES)), titles=tuple(LATIN1_TITLES)),
+    BadInput("good-portal.json", _bytes(_portal()), titles=tuple(TITLES)),
 )
 """Every hostile input, by the file name it gets."""
 
@@ -295,6 +328,9 @@ HOSTILE_NAMES: tuple[BadInput, ...] = (
     BadInput("escape-\x1b[2J-clears-the-screen.txt", _bytes(b""), errors=frozenset({"empty"})),
     BadInput("<img src=x onerror=alert(1)>.txt", _bytes(b"\x00" * 100), errors=frozenset({"binary"})),
     BadInput(" --help.txt", _bytes(MINUTES.encode()), titles=tuple(TITLES)),
+    # a latin-1 file server: two names that differ only in a byte that is not UTF-8, same content
+    BadInput(os.fsdecode(b"m\xf8de.txt"), _bytes(MINUTES.encode()), titles=tuple(TITLES)),
+    BadInput(os.fsdecode(b"m\xe6de.txt"), _bytes(MINUTES.encode()), titles=tuple(TITLES)),
 )
 """File names an archive may hold that break naive logging and JSON writing."""
 
@@ -307,6 +343,26 @@ def _marks(bad: BadInput) -> list:
     if bad.name in KNOWN_BUGS:
         marks.append(pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[bad.name]))
     return marks
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def _linked_folder(path: Path) -> None:
+    """A link to a folder outside the tree, with minutes in it: followed, it would add a record."""
+    outside = path.parent.with_name(path.parent.name + "-outside")
+    outside.mkdir(exist_ok=True)
+    (outside / "outside.txt").write_text(MINUTES, encoding="utf-8")
+    path.symlink_to(outside)
+
+
+NOT_FILES: dict[str, tuple[Callable[[Path], None], str]] = {
+    "named-pipe.txt": (_fifo, "a named pipe (FIFO), not a regular file; not read"),
+    "linked-folder": (_linked_folder, "a symbolic link to a folder; not followed"),
+}
+"""What a folder may hold that is no file to read: skipped with a reason in a folder
+search (a pipe would block the run for ever), never silently."""
 
 
 UNKNOWN_EXTENSION = BadInput("program.exe", _bytes(b"MZ\x90\x00" + _RANDOM[:1000]),
@@ -489,8 +545,8 @@ def run_batch(inputs: list[Path], out: Path) -> BatchRun:
     records: dict[str, list[dict]] = {}
     if out.exists():
         for line in out.read_bytes().splitlines():
-            record = json.loads(line)
-            records.setdefault(record["source"], []).append(record)
+            record = json.loads(line)  # keyed on the exact path: two names may print alike
+            records.setdefault(record.get("source_path") or record["source"], []).append(record)
     return BatchRun(proc, stderr, records, rss, seconds)
 
 
@@ -520,7 +576,7 @@ def check_batch(run: BatchRun, expected: dict[str, BadInput]) -> tuple[list[str]
     assert not stray, f"stderr lines that are not referat's own: {stray}"
     assert len(error_lines) == len(failing), f"{len(failing)} failing files, stderr:\n{run.stderr}"
     for source in failing:
-        shown = Path(source).name[:4]
+        shown = shown_as(Path(os.fsdecode(path_bytes(source)))).rsplit("/", 1)[-1][:4]
         assert any(shown in line for line in error_lines), f"no error line names {source!r}"
     return failing, timed_out
 
@@ -528,6 +584,9 @@ def check_batch(run: BatchRun, expected: dict[str, BadInput]) -> tuple[list[str]
 @pytest.mark.slow
 def test_cli_batch_over_the_whole_corpus(corpus, baseline_rss, tmp_path):
     exe = build(tmp_path / "explicit", (UNKNOWN_EXTENSION,))[UNKNOWN_EXTENSION.name]
+    for name, (make, _) in NOT_FILES.items():
+        if not os.path.lexists(corpus / name):
+            make(corpus / name)
     run = run_batch([corpus, exe], tmp_path / "out.jsonl")
     expected = {str(corpus / b.name): b for b in CORPUS if not (b.needs_non_root and IS_ROOT)}
     del expected[str(corpus / "x.pdf")]  # a folder is searched, not read: the file in it is the input
@@ -535,6 +594,10 @@ def test_cli_batch_over_the_whole_corpus(corpus, baseline_rss, tmp_path):
                                                              titles=tuple(TITLES))
     expected[str(exe)] = UNKNOWN_EXTENSION
     failing, timed_out = check_batch(run, expected)
+    for name, (_, why) in NOT_FILES.items():
+        assert f"referat: warning: {corpus / name}: skipped: {why}" in run.stderr.splitlines()
+    assert run.stderr.splitlines()[-1].endswith(f", {len(NOT_FILES)} skipped (not files)")
+    check_consumers(tmp_path / "out.jsonl", tmp_path)
 
     growth_mib = (run.rss_kib - baseline_rss) / 1024
     print(f"\nhostile batch: {len(expected)} inputs, {len(failing)} error records "
@@ -550,13 +613,29 @@ def test_cli_batch_with_hostile_file_names(tmp_path):
     folder = tmp_path / "names"
     built = build(folder, HOSTILE_NAMES)
     run = run_batch([folder], tmp_path / "out.jsonl")
-    check_batch(run, {shown_as(built[bad.name]): bad for bad in HOSTILE_NAMES})
+    check_batch(run, {exact_path(built[bad.name]): bad for bad in HOSTILE_NAMES})
     assert "\x1b" not in run.stderr, "a file name put a terminal escape into stderr"
+
+
+def check_consumers(records: Path, tmp_path: Path) -> None:
+    """`index`, `review` and every export take the batch's output: exit 0, no traceback
+    (error records are skipped and listed; no line is a bad record)."""
+    from typer.testing import CliRunner
+
+    from referat.cli import app
+    from referat.export import EXPORTERS
+
+    commands = [["index", records, "--db", tmp_path / "archive.sqlite", "--no-datasette"],
+                ["review", records, "-o", tmp_path / "review.html"]]
+    commands += [["export", records, "--format", fmt, "-o", tmp_path / f"export-{fmt}"] for fmt in EXPORTERS]
+    for args in commands:
+        result = CliRunner().invoke(app, [str(a) for a in args])
+        assert result.exit_code == 0 and "Traceback" not in result.output, f"{args[0]} {args[-1]}: {result.output}"
 
 
 def test_corpus_size():
     """The issue asks how many bad inputs were tried; this is the number."""
-    tried = len(CORPUS) + len(HOSTILE_NAMES) + 1
+    tried = len(CORPUS) + len(HOSTILE_NAMES) + len(NOT_FILES) + 1
     print(f"\n{tried} hostile inputs: {len(CORPUS)} contents, {len(HOSTILE_NAMES)} file names, "
-          "1 named on the command line")
+          f"{len(NOT_FILES)} folder entries that are no files, 1 named on the command line")
     assert tried >= 50

@@ -373,6 +373,69 @@ def test_portal_json_text_and_structure(tmp_path: Path) -> None:
     assert (second.number, second.title, second.closed) == (2, "Henvendelser til formanden", True)
 
 
+@pytest.mark.parametrize(("number", "expected", "warned"), [
+    ("3", 3, False),
+    (7, 7, False),
+    ("12345678901234567890", 2, True),  # 20 digits: past every 64-bit integer downstream
+    (12345678901234567890, 2, True),
+    ("9" * 5000, 2, True),  # past Python's 4,300-digit limit for int()
+    ("0", 2, True),
+    ("²", 2, False),  # a digit to str.isdigit, not to int(): no number stated
+], ids=["text", "int", "20-digits-text", "20-digits-int", "5000-digits", "zero", "superscript"])
+def test_portal_item_numbers_out_of_range_are_positions_with_a_warning(tmp_path: Path, number, expected,
+                                                                        warned) -> None:
+    publication = _publication([_point("1", "Godkendelse af dagsorden", "", "<p>Godkendt.</p>"),
+                                _point("2", "Budget 2024", "", "<p>Godkendt.</p>")])
+    publication["Dagsordenpunkter"][1]["Punktnummer"] = number
+    raw = json.dumps(publication).replace('"' + "9" * 5000 + '"', "9" * 5000)  # a bare JSON integer
+    source = read(write(tmp_path, "moede.json", raw))
+    assert [i.number for i in source.structure.items] == [1, expected]
+    assert [w.code for w in source.warnings] == (["item_number_out_of_range"] if warned else [])
+
+
+def test_portal_json_with_a_lone_surrogate_escape_reads_it_as_a_replacement_character(tmp_path: Path) -> None:
+    publication = _publication([_point("1", "Budget", "", "<p>Godkendt.</p>")])
+    raw = json.dumps(publication).replace('"Budget"', '"Bud\\ud800get \\ud83d\\ude00"')
+    source = read(write(tmp_path, "moede.json", raw))
+    assert source.structure.items[0].title == "Bud\ufffdget \U0001f600"
+    source.raw_text.encode("utf-8")  # nothing left that UTF-8 cannot carry
+
+
+@pytest.mark.parametrize("html", [
+    "<!DOCTYPE html><html><head><title>Word</title></head><body><p>Godkendt.</p></body></html>",
+    "<?xml version='1.0' encoding='utf-8'?><html><body><p>Godkendt.</p></body></html>",
+    "<html><p>Godkendt.</p></html>",
+], ids=["doctype", "xml-declaration", "no-body-tag"])
+def test_portal_field_holding_a_whole_html_document_gives_its_body(tmp_path: Path, html: str) -> None:
+    source = read(write(tmp_path, "moede.json", json.dumps(_publication([_point("1", "Budget", "", html)]))))
+    assert source.raw_text.splitlines()[-1] == "Godkendt."
+    assert "Word" not in source.raw_text
+
+
+@pytest.mark.parametrize("html", ["<html>", "<html></html>", "<!doctype html>"])
+def test_portal_field_holding_an_empty_html_document_is_no_text(tmp_path: Path, html: str) -> None:
+    source = read(write(tmp_path, "moede.json", json.dumps(_publication([_point("1", "Budget", "", html)]))))
+    assert [i.title for i in source.structure.items] == ["Budget"]
+
+
+@pytest.mark.parametrize("charset", ["punycode", "undefined", "rot13", "idna", "utf-7", "base64", "no-such"])
+@pytest.mark.parametrize("declared", ['<meta charset="{}">',
+                                      '<meta http-equiv="Content-Type" content="text/html; charset={}">'],
+                         ids=["meta-charset", "http-equiv"])
+def test_a_declared_charset_that_is_no_web_encoding_is_ignored(tmp_path: Path, charset: str, declared: str) -> None:
+    page = (f"<html><head>{declared.format(charset)}</head><body><p>Punkt 1: Økonomi</p>"
+            "<p>Beslutning</p><p>Godkendt.</p></body></html>")
+    source = read(write(tmp_path, "side.html", page.encode("utf-8")))
+    assert source.raw_text.splitlines()[0] == "Punkt 1: Økonomi"
+    assert source.encoding == "utf-8"
+
+
+def test_a_declared_web_charset_is_used(tmp_path: Path) -> None:
+    page = '<html><head><meta charset="windows-1252"></head><body><p>Punkt 1: Økonomi – 2024</p></body></html>'
+    source = read(write(tmp_path, "side.html", page.encode("cp1252")))
+    assert (source.raw_text.splitlines()[0], source.encoding) == ("Punkt 1: Økonomi – 2024", "cp1252")
+
+
 # --- real documents from ../shared -------------------------------------------------
 
 

@@ -9,11 +9,12 @@ An archive run covers hundreds of thousands of files, so:
   limit (size, pages, time) and is reported, not waited on;
 - output is durable and atomic at once: records are appended to
   `OUT.partial` (whole lines, flushed at once, fsynced every second) and noted
-  in `OUT.manifest.jsonl` (input path, sha256, status, errors, byte range); only
+  in `OUT.manifest.jsonl` (input path, exactly as bytes: `pipeline.exact_path`;
+  its sha256, status, errors, byte range and the lines' checksum); only
   a finished run renames the partial file to `OUT`, in input order, so a
   killed run never leaves a half-written line in `OUT`, and `resume=True`
-  keeps what was done (same file content, same configuration) and redoes
-  what failed or was cut off. The result is the same bytes as an
+  keeps what was done (same file content, same configuration, lines that
+  still match their checksum) and redoes what failed, was cut off or damaged. The result is the same bytes as an
   uninterrupted run, whatever the number of workers.
 
 `engine="dask"` sends the same work to a Dask distributed cluster (an
@@ -30,6 +31,7 @@ import multiprocessing
 import os
 import shutil
 import signal
+import stat
 import sys
 import threading
 import time
@@ -42,10 +44,10 @@ from typing import NamedTuple
 
 from referat import __version__, limits
 from referat.errors import LimitExceeded, ReferatError, UnsupportedFormat
-from referat.export.jsonl import UNITS, dumps, encode, record_prefix, sync
+from referat.export.jsonl import UNITS, dumps, encode, sync
 from referat.outputs import replace
 from referat.model import Document, Problem, Source
-from referat.pipeline import Options, Pipeline, failed, printable_path
+from referat.pipeline import Options, Pipeline, exact_path, failed, printable_path
 from referat.resources import sha256_file
 
 log = logging.getLogger(__name__)
@@ -137,9 +139,17 @@ class Summary:
     failed: int = 0
 
 
-def collect_inputs(paths: Iterable[str | Path]) -> list[str]:
+def collect_inputs(paths: Iterable[str | Path], skipped: list[tuple[str, str]] | None = None) -> list[str]:
     """Files to process, sorted: folders searched recursively for supported
-    extensions (hidden files and folders skipped); files named as given."""
+    extensions (hidden files and folders skipped); files named as given.
+
+    What a folder holds that is not read — a named pipe (opening one waits for a
+    writer forever), a device, a socket, a symbolic link to a folder (not
+    followed: it may loop or lead out of the tree) — goes to `skipped` as
+    (path, why), for the caller to report. Names are kept as the bytes they are
+    (surrogate escapes), so two names that differ only in bytes that are not
+    UTF-8 stay two inputs.
+    """
     found: set[str] = set()
     for path in paths:
         path = os.path.normpath(path)
@@ -147,11 +157,38 @@ def collect_inputs(paths: Iterable[str | Path]) -> list[str]:
             found.add(path)
             continue
         for root, dirs, files in os.walk(path):
+            for d in dirs:
+                if not d.startswith(".") and os.path.islink(os.path.join(root, d)) and skipped is not None:
+                    skipped.append((os.path.join(root, d), "a symbolic link to a folder; not followed"))
             dirs[:] = [d for d in dirs if not d.startswith(".")]
-            found.update(os.path.join(root, name) for name in files
-                         if not name.startswith(".")
-                         and os.path.splitext(name)[1].lower() in SUPPORTED_EXTENSIONS)
+            for name in files:
+                if name.startswith(".") or os.path.splitext(name)[1].lower() not in SUPPORTED_EXTENSIONS:
+                    continue
+                file = os.path.join(root, name)
+                special = _special_file(file)
+                if special is None:
+                    found.add(file)
+                elif skipped is not None:
+                    skipped.append((file, f"{special}, not a regular file; not read"))
     return sorted(found, key=lambda p: Path(p).parts)
+
+
+def _special_file(path: str) -> str | None:
+    """What a folder entry is if it is not a file to read (None: read it; a broken
+    link too, which gets its error record)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a file"
 
 
 # --- one document ----------------------------------------------------------
@@ -204,7 +241,8 @@ def process_one(index: int, path: str, options: Options, unit: str) -> Outcome:
 
 
 def _outcome(index: int, path: str, doc: Document, unit: str) -> Outcome:
-    doc.source = printable_path(path)  # as the batch found it: what resume matches on
+    doc.source = printable_path(path)  # as the batch found it
+    doc.source_path = exact_path(path) if exact_path(path) != doc.source else None
     return Outcome(index, path, doc.sha256, tuple(doc.errors), encode(doc, unit))
 
 
@@ -526,10 +564,11 @@ def _dask_outcomes(tasks: Iterable[Task], config: BatchConfig) -> Iterator[Outco
 
 
 class _Entry(NamedTuple):
-    sha256: str
+    sha256: str  # of the input
     ok: bool
     offset: int
     length: int
+    checksum: str  # sha256 of the output lines: what resume checks them against
 
 
 class _StreamSink:
@@ -606,8 +645,8 @@ class _FileSink:
         with open(self.partial, "rb") as f, open(tmp, "wb") as kept:
             kept.write(dumps(self.header).encode())
             for entry in _manifest_entries(self.manifest):
-                e = _Entry(entry["sha256"], entry["status"] == "ok", entry["offset"], entry["length"])
-                if e.offset + e.length <= size and _block_matches(f, entry["path"], e):
+                e = _manifest_entry(entry)
+                if e is not None and e.offset + e.length <= size and _block_intact(f, e):
                     self.entries[entry["path"]] = e
                     self.end = max(self.end, e.offset + e.length)
                     kept.write(dumps(entry).encode())
@@ -616,7 +655,7 @@ class _FileSink:
             f.truncate(self.end)
             sync(f)
         replace(tmp, self.manifest)
-        position = {p: i for i, p in enumerate(inputs)}
+        position = {exact_path(p): i for i, p in enumerate(inputs)}
         offset = 0
         for path, e in sorted(self.entries.items(), key=lambda pe: pe[1].offset):
             self.in_order = self.in_order and position.get(path) == self.next_index and e.offset == offset
@@ -626,7 +665,7 @@ class _FileSink:
 
     def done(self, path: str) -> bool:
         """Processed before, successfully, from the same content."""
-        entry = self.entries.get(printable_path(path))
+        entry = self.entries.get(exact_path(path))
         if entry is None or not entry.ok:
             return False
         try:
@@ -641,16 +680,18 @@ class _FileSink:
         offset = self.end
         self._out.write(outcome.payload)
         self._out.flush()
-        entry = {"path": printable_path(outcome.path), "sha256": outcome.sha256,
+        checksum = hashlib.sha256(outcome.payload).hexdigest()
+        entry = {"path": exact_path(outcome.path), "sha256": outcome.sha256,
                  "status": "ok" if outcome.ok else "error",
                  "errors": [p.to_dict() for p in outcome.errors],
                  "offset": offset, "length": len(outcome.payload),
-                 "records": outcome.payload.count(b"\n")}
+                 "records": outcome.payload.count(b"\n"), "checksum": checksum}
         self._log.write(dumps(entry).encode())
         self._log.flush()
         if time.monotonic() - self._synced > _SYNC_INTERVAL_S:
             self._sync()
-        self.entries[printable_path(outcome.path)] = _Entry(outcome.sha256, outcome.ok, offset, len(outcome.payload))
+        self.entries[exact_path(outcome.path)] = _Entry(outcome.sha256, outcome.ok, offset, len(outcome.payload),
+                                                        checksum)
         self.end += len(outcome.payload)
         self.in_order = self.in_order and outcome.index == self.next_index
         self.next_index = outcome.index + 1
@@ -664,7 +705,7 @@ class _FileSink:
         tmp_out = self.output.with_name(self.output.name + ".tmp")
         moved: dict[tuple[str, int], int] = {}
         with open(self.partial, "rb") as src, open(tmp_out, "wb") as dst:
-            for path in map(printable_path, inputs):
+            for path in map(exact_path, inputs):
                 entry = self.entries[path]
                 moved[(path, entry.offset)] = dst.tell()
                 src.seek(entry.offset)
@@ -716,14 +757,27 @@ def _manifest_entries(path: Path) -> Iterator[dict]:
     return lines
 
 
-def _block_matches(f, path: str, entry: _Entry) -> bool:
-    """The bytes at the entry's range are whole lines of that document's records."""
-    prefix = record_prefix(entry.sha256[:16], printable_path(path), entry.sha256)
+def _manifest_entry(entry: dict) -> _Entry | None:
+    """A manifest line as an entry; None for one that cannot be checked (no checksum)."""
+    try:
+        return _Entry(entry["sha256"], entry["status"] == "ok", int(entry["offset"]), int(entry["length"]),
+                      str(entry["checksum"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _block_intact(f, entry: _Entry) -> bool:
+    """The bytes at the entry's range are the lines that were written there: a block a
+    power cut zeroed, or a hand edit, fails the checksum and the document is redone."""
     f.seek(entry.offset)
-    if f.read(len(prefix)) != prefix:
-        return False
-    f.seek(entry.offset + entry.length - 1)
-    return f.read(1) == b"\n"
+    digest, left = hashlib.sha256(), entry.length
+    while left > 0:
+        chunk = f.read(min(left, _COPY_CHUNK))
+        if not chunk:
+            return False
+        digest.update(chunk)
+        left -= len(chunk)
+    return digest.hexdigest() == entry.checksum
 
 
 def _copy(src, dst, length: int) -> None:
@@ -751,7 +805,8 @@ class Batch:
         # Local workers start first: they load the models while the inputs are found.
         self._pool = WorkerPool(self.config) if self.config.engine == "local" else None
         try:
-            self.inputs = collect_inputs(paths)
+            self.not_read: list[tuple[str, str]] = []  # (path, why) of what a folder holds but is not read
+            self.inputs = collect_inputs(paths, self.not_read)
             if not self.inputs:
                 raise BatchError("no input files found (folders are searched for "
                                  + " ".join(sorted(SUPPORTED_EXTENSIONS)) + ")")

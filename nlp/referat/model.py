@@ -352,7 +352,8 @@ class Problem:
     `too_large`, `timeout`, `corrupt`, `internal`. Warnings from segmentation:
     `no_items` (the message says why), `item_dropped` and `item_skipped` (a
     heading not taken as an item, named by number and line), `item_number_gap`,
-    `item_number_start`, `toc_mismatch`, `empty_title`; from OCR:
+    `item_number_start`, `toc_mismatch`, `empty_title`; from a portal's
+    structure: `item_number_out_of_range`; from OCR:
     `low_ocr_confidence`, `ocr_timeout`, `not_ocr`. `message` is one human line.
     """
 
@@ -384,6 +385,7 @@ class Document:
     warnings: list[Problem] = field(default_factory=list)  # partial: output is usable
     layout: str | None = None  # the layout profile that segmented it
     referat_version: str = ""
+    source_path: str | None = None  # the exact path (`pipeline.exact_path`) where `source` is not exact
 
     @property
     def ok(self) -> bool:
@@ -409,9 +411,11 @@ class Document:
         return None
 
     def to_dict(self) -> dict[str, Any]:
+        exact = {"source_path": self.source_path} if self.source_path else {}
         return {
             "doc_id": self.doc_id,
             "source": self.source,
+            **exact,
             "sha256": self.sha256,
             "format": self.format,
             "referat_version": self.referat_version,
@@ -441,6 +445,7 @@ class Document:
             warnings=[Problem.from_dict(p) for p in data.get("warnings") or []],
             layout=data.get("layout"),
             referat_version=data.get("referat_version", ""),
+            source_path=data.get("source_path"),
         )
 
 
@@ -465,12 +470,19 @@ class ItemHint:
     absent: list[str] = field(default_factory=list)
 
 
+MAX_ITEM_NUMBER = 9_999
+"""The largest item number referat takes: agendas number their items in the hundreds at
+most; a larger number is no item number (a 20-digit one does not even fit the 64-bit
+integers of SQLite, Arrow and spaCy). The layouts read three digits at most."""
+
+
 @dataclass
 class Structure:
     """What a structured format tells us directly, so segment need not guess."""
 
     meeting: Meeting = field(default_factory=Meeting)
     items: list[ItemHint] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # what the reader doubted in the structure
 
 
 @dataclass(frozen=True)

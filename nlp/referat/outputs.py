@@ -6,8 +6,8 @@
   a folder where a file is meant), is refused, with or without `force`.
 - Writing goes to a temporary name beside the target, which replaces the
   target in one rename once everything is written and flushed (`atomic_file`,
-  `atomic_dir`): a crash or an error leaves the previous file as it was and no
-  half-written one.
+  `atomic_dir`, `staged` for a writer that opens its files itself): a crash or
+  an error leaves the previous file as it was and no half-written one.
 """
 
 from __future__ import annotations
@@ -109,6 +109,27 @@ def atomic_dir(target: str | Path) -> Iterator[Path]:
     replace(tmp, path)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def staged(target: str | Path) -> Iterator[Path]:
+    """A temporary folder beside `target` for a writer that writes `target` (a file or
+    a folder) and perhaps files beside it (a Label Studio config): it writes under the
+    folder, with the same names; on success each one replaces its namesake beside
+    `target`, on failure nothing beside `target` has changed."""
+    path = Path(target)
+    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"))
+    try:
+        yield tmp
+        for written in sorted(tmp.iterdir(), key=lambda p: p.name != path.name):  # the target first
+            if written.is_dir():
+                with atomic_dir(path.parent / written.name) as fresh:
+                    os.rmdir(fresh)
+                    os.replace(written, fresh)
+            else:
+                replace(written, path.parent / written.name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def replace(src: str | Path, dst: str | Path) -> None:

@@ -11,6 +11,8 @@ text, pages, meeting metadata and entities, and a warning says why.
 from __future__ import annotations
 
 import logging
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,9 +101,11 @@ class Pipeline:
         except ReferatError as err:
             doc = failed(str(path), err, stage="ingest", max_bytes=self.options.max_bytes)
             doc.source = name
-            return doc
-        source.path = name
-        return self.process_source(source)
+        else:
+            source.path = name
+            doc = self.process_source(source)
+        doc.source_path = exact_path(path) if exact_path(path) != name else None
+        return doc
 
     def process_source(self, source: Source) -> Document:
         from referat.normalise import normalise
@@ -144,6 +148,21 @@ def printable_path(path: str | Path) -> str:
         return name
     except UnicodeEncodeError:
         return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def exact_path(path: str | Path) -> str:
+    """The path's exact bytes as printable text, one-to-one: bytes that are not
+    UTF-8 as `\\xNN`, a backslash as two. Two names that `printable_path` makes
+    the same (`m\\xf8de.txt`, `m\\xe6de.txt` from a latin-1 file server) stay
+    apart here; `path_bytes` turns it back into the bytes to open."""
+    return os.fsencode(path).replace(b"\\", b"\\\\").decode("utf-8", "backslashreplace")
+
+
+def path_bytes(exact: str) -> bytes:
+    """The bytes of the path that `exact_path` wrote as `exact`."""
+    return re.sub(rb"\\(\\|x([0-9a-f]{2}))",
+                  lambda m: b"\\" if m[1] == b"\\" else bytes.fromhex(m[2].decode()),
+                  exact.encode("utf-8"))
 
 
 def failed(path: str, err: ReferatError, stage: str, max_bytes: int | None = None) -> Document:

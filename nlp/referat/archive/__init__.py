@@ -68,6 +68,7 @@ from referat.archive.words import Stemmer, stemmer_id
 from referat.errors import InputError
 from referat.export.units import printed_page
 from referat.model import Document, Item, Span
+from referat.records import document_problem
 from referat.resources import load_toml
 
 __all__ = ["Archive", "ArchiveError", "ArchiveLocked", "Hit", "IndexSummary", "NotAnArchive", "QueryError",
@@ -336,6 +337,9 @@ class Archive:
                     continue
                 except RecursionError:
                     summary.failed.append(f"{where}: JSON nested too deeply")
+                    continue
+                except ValueError:  # an integer of more than 4,300 digits
+                    summary.failed.append(f"{where}: a number too large")
                     continue
                 problem = _record_problem(record)
                 if problem:
@@ -750,12 +754,7 @@ def _decision_of(item: Item) -> dict | None:
 def _record_problem(record: Any) -> str | None:
     if not isinstance(record, dict):
         return "not a JSON object"
-    if "number" in record and "title" in record:
-        return "an item record; index takes document records (`referat process --unit document`)"
-    missing = [k for k in ("source", "sha256", "format") if not isinstance(record.get(k), str)]
-    if missing:
-        return f"not a referat document record (no {missing[0]!r}); expected the output of `referat process`"
-    return None
+    return document_problem(record)
 
 
 def _line_number(failure: str) -> int:

@@ -15,6 +15,7 @@ from referat.batch import SUPPORTED_EXTENSIONS, Batch, BatchConfig, BatchError, 
 from referat.cli import app
 from referat.cli.progress import progress
 from referat.cli.terminal import shown
+from referat.outputs import OutputRefused, check_target
 from referat.pipeline import Options
 
 _DEFAULTS = Options()
@@ -55,6 +56,7 @@ def process(
         False, "--resume",
         help="Continue an interrupted or earlier run into the same OUT.jsonl: keep what was done, "
              "redo what failed or was cut off."),
+    force: bool = typer.Option(False, "--force", help="Replace OUT.jsonl if it exists (--resume continues it)."),
     ner: str = typer.Option(_DEFAULTS.ner, "--ner", metavar="NAME",
                             help="Entity tagger: model (rules + the Danish NER model), rules, dacy, "
                                  "or a spaCy pipeline path."),
@@ -106,6 +108,15 @@ def process(
             bar.advance()
 
     try:
+        if output != "-":
+            try:
+                Path(output).parent.mkdir(parents=True, exist_ok=True)  # as a batch always has
+            except OSError:
+                pass  # check_target says what is wrong with it
+        check_target(output, inputs=paths, force=force or resume)
+    except OutputRefused as err:
+        _fail(f"{shown(err.path or output)}: {err.message}", 2)
+    try:
         config = BatchConfig(options=options, unit=unit.value, workers=workers,
                              engine="dask" if scheduler else engine.value, scheduler=scheduler,
                              resume=resume)
@@ -126,9 +137,12 @@ def process(
         logging.getLogger(__name__).debug("unexpected error", exc_info=True)
         _fail(f"unexpected error: {type(err).__name__}: {err} (run with -vv for the traceback)", 1)
 
+    for path, why in sorted(batch.not_read):  # listed at the end, where they are seen
+        typer.echo(f"referat: warning: {shown(path)}: skipped: {why}", err=True)
     done = f" ({summary.skipped} already done)" if summary.skipped else ""
+    not_read = f", {len(batch.not_read)} skipped (not files)" if batch.not_read else ""
     documents = "document" if summary.total == 1 else "documents"
-    typer.echo(f"referat: {summary.total} {documents}, {summary.failed} failed{done}", err=True)
+    typer.echo(f"referat: {summary.total} {documents}, {summary.failed} failed{done}{not_read}", err=True)
     raise typer.Exit(1 if summary.failed else 0)
 
 

@@ -48,7 +48,7 @@ from referat.export.report import ImportReport
 from referat.export.units import Unit, assemble, units
 from referat.model import Document
 from referat.outputs import check_target
-from referat.records import read_records
+from referat.records import document_problem, read_records
 
 log = logging.getLogger(__name__)
 
@@ -147,12 +147,14 @@ class Records:
 
     def __iter__(self) -> Iterator[Document]:
         first = True
-        for number, record in read_records(self.path, broken=self.failed):
+        for number, record in read_records(self.path, self.failed):
             problem = _not_a_document(record, number)
             if problem and first:
                 raise InputError(problem, path=str(self.path))
             first = False
             doc = None
+            if problem is None and (invalid := document_problem(record)) is not None:
+                problem = f"line {number}: {invalid}"  # hand-edited: a field of the wrong type, a number out of range
             if problem:
                 self.failed.append(problem)
             elif record.get("status") == "error":
@@ -179,7 +181,7 @@ class Records:
         """A first, cheap pass: the doc ids of the usable records, and every span label."""
         ids: list[str] = []
         labels: set[str] = set()
-        for _, record in read_records(self.path, broken=[]):
+        for _, record in read_records(self.path, []):
             if _not_a_document(record, 0) or record.get("status") == "error":
                 continue
             ids.append(str(record.get("doc_id") or str(record.get("sha256", ""))[:16]))

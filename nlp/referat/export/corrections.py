@@ -34,7 +34,7 @@ CHANGES = ("type", "decision", "spans", "boundaries")
 
 def read(path: Path, report: ImportReport, *, reviewed_only: bool = False) -> Iterator[Document]:
     broken: list[str] = []
-    for number, record in read_records(path, broken=broken):
+    for number, record in read_records(path, broken):
         report.read_record()
         doc = _document(record, f"line {number}", report, reviewed_only)
         if doc is not None:

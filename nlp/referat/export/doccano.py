@@ -76,7 +76,7 @@ def write(docs: Iterable[Document], out: Path, summary: ExportSummary) -> None:
 def parts(path: Path, report: ImportReport) -> Iterator[Part]:
     """The annotated units of one export (see the module docstring)."""
     broken: list[str] = []
-    for number, record in read_records(path, broken=broken):
+    for number, record in read_records(path, broken):
         report.read_record()
         where = f"line {number}"
         meta = meta_of(record, report, where)

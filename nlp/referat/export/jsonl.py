@@ -7,9 +7,6 @@ offsets of its sections and entities are relative to that slice, so a record
 stands on its own. A document that failed gives one error record in either
 unit, and a readable document without items (a letter, `Meeting.kind`
 "andet") one record with its text and entities, so that nothing is dropped.
-
-Every record of a document starts with the same bytes (`record_prefix`), which
-lets `referat.batch` check a manifest against the output without parsing it.
 Files are written atomically: a reader never sees a half-written line.
 """
 
@@ -51,7 +48,8 @@ def records(doc: Document, unit: str = "document") -> list[dict[str, Any]]:
 
 
 def _document_keys(doc: Document) -> dict[str, Any]:
-    return {"doc_id": doc.doc_id, "source": doc.source, "sha256": doc.sha256}
+    exact = {"source_path": doc.source_path} if doc.source_path else {}
+    return {"doc_id": doc.doc_id, "source": doc.source, **exact, "sha256": doc.sha256}
 
 
 def _item_record(doc: Document, item: Item) -> dict[str, Any]:
@@ -85,12 +83,6 @@ def dumps(record: dict[str, Any]) -> str:
 def encode(doc: Document, unit: str = "document") -> bytes:
     """A document's output lines as bytes, ready for one write()."""
     return "".join(dumps(r) for r in records(doc, unit)).encode("utf-8")
-
-
-def record_prefix(doc_id: str, source: str, sha256: str) -> bytes:
-    """The bytes every output line of this document starts with."""
-    head = dumps({"doc_id": doc_id, "source": source, "sha256": sha256})
-    return head[:-2].encode("utf-8")  # without the closing "}\n"
 
 
 def write_jsonl(docs: Iterable[Document], path: str | Path, unit: str = "document") -> int:

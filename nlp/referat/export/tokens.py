@@ -23,10 +23,17 @@ if TYPE_CHECKING:
 
 @lru_cache(maxsize=1)
 def blank_danish() -> Language:
-    """spaCy's rule-based Danish tokenizer (no model, nothing downloaded)."""
+    """spaCy's rule-based Danish tokenizer (no model, nothing downloaded).
+
+    Its `max_length` (1,000,000 characters) guards the memory of a parser or an
+    entity model; a tokenizer alone takes any text the pipeline took (a record of
+    a 1 MB text otherwise stops the spaCy, Prodigy and HF exports with E088).
+    """
     from referat.lazy import spacy_blank
 
-    return spacy_blank("da")
+    nlp = spacy_blank("da")
+    nlp.max_length = 1 << 31
+    return nlp
 
 
 def aligned_doc(text: str, spans: Iterable[Span]) -> tuple[Doc, int]:

@@ -68,7 +68,7 @@ def read(path: str | Path, *, max_bytes: int = MAX_BYTES, max_pages: int = MAX_P
     else:
         pages, structure, encoding = reader(fmt)(data, path=name, max_pages=max_pages)
         source = Source(path=name, sha256=sha256, format=fmt, pages=pages, structure=structure,
-                        encoding=encoding)
+                        encoding=encoding, warnings=list(structure.warnings) if structure else [])
     if not any(page.strip() for page in source.pages):
         raise InputError(f"no text in this {fmt} file", path=name, code="empty")
     return source

@@ -17,6 +17,7 @@ items need not be guessed.
 
 from __future__ import annotations
 
+import codecs
 import re
 import threading
 from dataclasses import dataclass, field
@@ -71,12 +72,33 @@ def decode_html(data: bytes) -> tuple[str, str]:
     if not head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         match = _META_CHARSET.search(head)
         if match:
-            declared = match.group(1).decode("ascii").lower()
+            declared = _web_encoding(match.group(1).decode("ascii"))
             try:
-                return data.decode(declared), declared
-            except (LookupError, UnicodeDecodeError):
+                if declared:
+                    return data.decode(declared), declared
+            except UnicodeDecodeError:
                 pass  # a wrong declaration: fall back to the evidence
     return decode_text(data)
+
+
+_WEB_ENCODINGS = frozenset(
+    "ascii big5 cp1250 cp1251 cp1252 cp1253 cp1254 cp1255 cp1256 cp1257 cp1258 cp866 cp874 euc_jp "
+    "euc_kr gb18030 gbk iso2022_jp iso8859-1 iso8859-2 iso8859-3 iso8859-4 iso8859-5 iso8859-6 "
+    "iso8859-7 iso8859-8 iso8859-9 iso8859-10 iso8859-13 iso8859-14 iso8859-15 iso8859-16 koi8-r "
+    "koi8-u mac-cyrillic mac-roman shift_jis utf-16 utf-16-be utf-16-le utf-8".split())
+"""The character encodings a web page can declare (the WHATWG Encoding Standard's), by
+Python's codec names. Python has other codecs under names a page may give (`punycode`,
+`idna`, `undefined`, `rot13`, `utf-7`): they are no character set of a page, and decoding
+with them fails in ways of their own or reads wrongly."""
+
+
+def _web_encoding(label: str) -> str | None:
+    """Python's codec for a declared charset, or None where it names no web encoding."""
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    return name if name in _WEB_ENCODINGS else None
 
 
 def parse_html(text: str, *, path: str | None = None) -> lxml.html.HtmlElement:
@@ -100,9 +122,25 @@ def parse_fragment(html: str) -> lxml.html.HtmlElement:
     """A fragment (a portal field's HTML) under one <div>, for `HtmlRenderer`.
 
     Its elements are plain lxml elements: lxml.html's per-element class lookup
-    (a Python call for every element) buys nothing for rendering.
+    (a Python call for every element) buys nothing for rendering. A field that
+    holds a whole document (`<html>…`, pasted from a word processor) gives its
+    body: lxml's fragment parser fails on an `<html>` without one.
     """
-    return lxml.html.fragment_fromstring(html or "", create_parent="div", parser=_fragment_parser())
+    if not _WHOLE_DOCUMENT.match(html or ""):
+        return lxml.html.fragment_fromstring(html or "", create_parent="div", parser=_fragment_parser())
+    div = lxml.html.Element("div")
+    try:
+        body = lxml.html.document_fromstring(_XML_DECLARATION.sub("", html, count=1),
+                                             parser=_fragment_parser()).find("body")
+    except (lxml.etree.ParserError, ValueError):  # no element at all
+        return div
+    if body is not None:
+        div.text = body.text
+        div.extend(body)
+    return div
+
+
+_WHOLE_DOCUMENT = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype|<html)", re.IGNORECASE | re.DOTALL)
 
 
 _local = threading.local()  # an lxml parser must not be shared between threads

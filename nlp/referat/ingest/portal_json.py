@@ -21,7 +21,7 @@ from referat.ingest.html import CLOSED_PREFIX, HtmlRenderer, parse_fragment
 from referat.ingest.lines import LineWriter
 from referat.ingest.sections import sections_from_headings
 from referat.ingest.sniff import parse_json
-from referat.model import ItemHint, Meeting, Structure
+from referat.model import MAX_ITEM_NUMBER, ItemHint, Meeting, Problem, Structure
 
 _ABSENT_ATTENDANCE = 2  # ExternalAgendaItemAttendees.AttendanceType of "Fraværende"
 
@@ -62,9 +62,18 @@ def _meeting(data: dict) -> Meeting:
     )
 
 
-def _item_number(point: dict, position: int) -> int:
+def _item_number(point: dict, position: int, warnings: list[Problem]) -> int:
+    """The item's stated number, or its position where it states none in range."""
     number = _str(point.get("Punktnummer") or point.get("Number"))
-    return int(number) if number.isdigit() else position
+    if not number.isdecimal():  # (isdigit takes superscripts, which int() refuses)
+        return position
+    if len(number) > len(str(MAX_ITEM_NUMBER)) or not 1 <= int(number) <= MAX_ITEM_NUMBER:
+        shown = number if len(number) <= 30 else f"{number[:12]}… ({len(number)} digits)"
+        warnings.append(Problem("item_number_out_of_range",
+                                f"item {position}: Punktnummer {shown} is no item number (1 to "
+                                f"{MAX_ITEM_NUMBER:,}); numbered by its position", "ingest"))
+        return position
+    return int(number)
 
 
 def _item_absent(point: dict) -> list[str]:
@@ -93,17 +102,17 @@ def render_publication(data: dict) -> tuple[str, Structure]:
         writer.line("Fraværende: " + ", ".join(meeting.absent))
 
     items: list[ItemHint] = []
+    warnings: list[Problem] = []
     for position, point in enumerate(data.get("Dagsordenpunkter") or [], start=1):
         if not isinstance(point, dict):
             continue
-        items.append(_render_item(writer, point, position))
+        items.append(_render_item(writer, point, _item_number(point, position, warnings)))
     has_decisions = any(s.kind == "beslutning" for item in items for s in item.sections)
     meeting.kind = "referat" if has_decisions else "dagsorden"
-    return writer.text(), Structure(meeting=meeting, items=items)
+    return writer.text(), Structure(meeting=meeting, items=items, warnings=warnings)
 
 
-def _render_item(writer: LineWriter, point: dict, position: int) -> ItemHint:
-    number = _item_number(point, position)
+def _render_item(writer: LineWriter, point: dict, number: int) -> ItemHint:
     printed_title = " ".join(str(point.get("Navn") or point.get("Caption") or "").splitlines()).strip()
     case_number = _str(point.get("SagsNummer") or point.get("CaseNumber")) or None
     writer.flush()

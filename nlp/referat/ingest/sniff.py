@@ -179,14 +179,53 @@ def _is_publication(data: bytes, path: str | None) -> bool:
 
 
 def parse_json(data: bytes, path: str | None) -> object:
-    """JSON, or the InputError that says why not (broken, or nested past Python's limit)."""
+    """JSON, or the InputError that says why not (broken, or nested past Python's limit).
+
+    Read so that what comes out is safe to pass on: an integer of more digits than
+    any number referat uses stays the digits as text (Python refuses to convert more
+    than 4,300, and SQLite, Arrow and spaCy take 64 bits), and a lone surrogate
+    escape (`"\\ud800"`, no character) becomes U+FFFD, as a decoder does with a bad
+    byte, since no UTF-8 writer downstream can encode it.
+    """
     try:
-        return json.loads(data.decode("utf-8-sig"))
+        text = data.decode("utf-8-sig")
+        value = json.loads(text, parse_int=_bounded_int)
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise InputError(f"broken JSON ({err})", path=path, code="corrupt") from err
     except RecursionError as err:
         raise LimitExceeded("JSON nested deeper than referat reads", path=path,
                             code="too_large") from err
+    return _without_surrogates(value) if _SURROGATE_ESCAPE.search(text) else value
+
+
+_MAX_INT_DIGITS = 18  # below 2**63: every integer referat keeps fits SQLite and Arrow
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _bounded_int(digits: str) -> int | str:
+    return int(digits) if len(digits.lstrip("-")) <= _MAX_INT_DIGITS else digits
+
+
+def _without_surrogates(value: object) -> object:
+    """`value` with every lone surrogate in its strings (keys too) replaced by U+FFFD."""
+    def clean(v: object) -> object:
+        return _SURROGATE.sub("\ufffd", v) if isinstance(v, str) else v
+
+    root = [value]
+    stack: list[list | dict] = [root]
+    while stack:  # iterative: the nesting is as deep as the JSON parser allowed
+        container = stack.pop()
+        if isinstance(container, dict):
+            items = list(container.items())
+            container.clear()
+            for key, v in items:
+                container[clean(key)] = clean(v)
+        else:
+            container[:] = [clean(v) for v in container]
+        stack.extend(v for v in (container.values() if isinstance(container, dict) else container)
+                     if isinstance(v, (dict, list)))
+    return root[0]
 
 
 def _not_publication(path: str | None) -> str:
