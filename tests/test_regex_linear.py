@@ -29,6 +29,7 @@ import itertools
 import pkgutil
 import re
 import signal
+import statistics
 import time
 from collections.abc import Iterator
 
@@ -45,6 +46,7 @@ import referat
 
 SIZES = (2_000, 4_000, 8_000, 16_000)
 MAX_RATIO = 20.0  # time(16k) / time(2k); linear 8, quadratic 64
+MAX_STEP_RATIO = 3.0  # median time(2n) / time(n); linear 2, quadratic 4
 FLOOR_S = 0.002  # a pattern under this on 16k chars is fast whatever its shape
 GIVE_UP_S = 0.5  # one 16k run this slow is super-linear without further ado
 
@@ -344,7 +346,15 @@ def growth(pattern: re.Pattern, piece: str, tail: str, use: str = "finditer") ->
     if not super_linear(timings):
         return None
     timings.update({size: timed(size) for size in SIZES[1:-1]})
-    return dict(sorted(timings.items()))
+    timings = dict(sorted(timings.items()))
+    return timings if timings[SIZES[-1]] > GIVE_UP_S or step_ratio(timings) > MAX_STEP_RATIO else None
+
+
+def step_ratio(timings: dict[int, float]) -> float:
+    """The median growth per doubling of the input: about 2 for a linear pattern, 4 for a
+    quadratic one. One slow run on a busy machine moves one step, not the median."""
+    values = list(timings.values())
+    return statistics.median(b / max(a, 1e-6) for a, b in zip(values, values[1:]))
 
 
 def super_linear(timings: dict[int, float]) -> bool:
