@@ -88,6 +88,7 @@ class BatchConfig:
     engine: str = "local"  # one of ENGINES
     scheduler: str | None = None  # a Dask scheduler address; None starts a LocalCluster
     resume: bool = False
+    max_memory_mb: int | None = None  # each worker's memory ceiling; None: `default_max_memory_mb`, 0: none
 
     def __post_init__(self) -> None:
         if self.unit not in UNITS:
@@ -98,6 +99,15 @@ class BatchConfig:
             raise BatchError(f"workers must be at least 1, not {self.workers}")
         if self.scheduler and self.engine != "dask":
             raise BatchError("a scheduler address needs engine 'dask'")
+        if self.max_memory_mb is not None and self.max_memory_mb < 0:
+            raise BatchError(f"max_memory_mb must be 0 (no limit) or more, not {self.max_memory_mb}")
+
+    @property
+    def memory_limit_mb(self) -> int | None:
+        """Each worker's memory ceiling in MiB, or None for none."""
+        if self.max_memory_mb is None:
+            return default_max_memory_mb(self.workers)
+        return self.max_memory_mb or None
 
     def fingerprint(self) -> str:
         """What decides a successful record's content; limits only decide failures."""
@@ -153,6 +163,54 @@ def collect_inputs(paths: Iterable[str | Path]) -> list[str]:
     return sorted(found, key=lambda p: Path(p).parts)
 
 
+# --- memory: a ceiling per worker -------------------------------------------
+
+_MEMORY_SHARE = 0.8  # of the machine's memory, shared among the workers by default
+_MIN_DEFAULT_MEMORY_MB = 1024
+_memory_limit_mb: int | None = None  # the ceiling set in this process, for the error message
+
+
+def default_max_memory_mb(workers: int) -> int:
+    """Each worker's share of 80% of this machine's memory (at least 1 GiB): the
+    workers together stay below what the kernel's out-of-memory killer acts on."""
+    try:
+        total_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    except (ValueError, OSError, AttributeError):  # not POSIX: no way to tell
+        return 0
+    return max(_MIN_DEFAULT_MEMORY_MB, int(total_mb * _MEMORY_SHARE) // max(1, workers))
+
+
+def limit_memory(mb: int | None) -> None:
+    """Cap this process's memory at `mb` MiB, so that an allocation past it fails
+    with `MemoryError` (one document's error record) instead of the kernel
+    killing the process, or the machine swapping.
+
+    On Linux the cap is RLIMIT_DATA (heap and private mappings: what documents
+    cost, not the address space that shared libraries and thread stacks
+    reserve); elsewhere RLIMIT_AS.
+    """
+    global _memory_limit_mb
+    if not mb:
+        return
+    import resource
+
+    which = resource.RLIMIT_DATA if sys.platform.startswith("linux") else resource.RLIMIT_AS
+    _, hard = resource.getrlimit(which)
+    limit = mb * 2**20 if hard == resource.RLIM_INFINITY else min(mb * 2**20, hard)
+    resource.setrlimit(which, (limit, hard))
+    _memory_limit_mb = mb
+
+
+class OutOfMemory(LimitExceeded):
+    """One document needed more memory than the worker's ceiling (`--max-memory`)."""
+
+    code = "too_large"
+
+    def __init__(self, **kwargs):
+        limit = f" of {_memory_limit_mb:,} MiB" if _memory_limit_mb else ""
+        super().__init__(f"needs more memory than the worker's limit{limit} (--max-memory)", **kwargs)
+
+
 # --- one document ----------------------------------------------------------
 
 _pipelines: dict[Options, Pipeline] = {}
@@ -195,6 +253,8 @@ def process_one(index: int, path: str, options: Options, unit: str) -> Outcome:
             return _outcome(index, path, doc, unit)
     except DocumentTimeout as err:
         doc = failed(path, err, stage="pipeline")
+    except MemoryError:  # what it held is freed as the exception unwinds
+        doc = failed(path, OutOfMemory(), stage="pipeline")
     except Exception as err:  # a bug must cost one document, not the batch
         log.debug("%s: unexpected error", path, exc_info=True)
         doc = failed(path, ReferatError(f"unexpected error: {type(err).__name__}: {err}",
@@ -292,14 +352,18 @@ def _thread_time_limit(seconds: float):
 Task = tuple[int, str]
 
 
-def _worker_main(conn, options: Options, unit: str, log_level: int) -> None:
+def _worker_main(conn, options: Options, unit: str, log_level: int, memory_mb: int | None = None) -> None:
     """A local worker: load the models once, then process what the parent sends."""
     logging.basicConfig(level=log_level, format="referat: %(levelname)s: %(message)s")
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     for threads in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(threads, "1")  # N workers use N cores, not N times all of them
     try:
+        limit_memory(memory_mb)
         loaded_pipeline(options)
+    except MemoryError:
+        conn.send(("fatal", f"the models do not fit in the memory limit of {memory_mb:,} MiB (--max-memory)"))
+        return
     except Exception as err:
         conn.send(("fatal", str(err) if isinstance(err, ReferatError) else f"{type(err).__name__}: {err}"))
         return
@@ -322,10 +386,11 @@ def _worker_main(conn, options: Options, unit: str, log_level: int) -> None:
 class _Worker:
     """A worker process, its end of the pipe, and the task it is working on."""
 
-    def __init__(self, ctx, options: Options, unit: str):
+    def __init__(self, ctx, options: Options, unit: str, memory_mb: int | None = None):
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_worker_main, name="referat-worker", daemon=True,
-                                   args=(child, options, unit, logging.getLogger().getEffectiveLevel()))
+                                   args=(child, options, unit, logging.getLogger().getEffectiveLevel(),
+                                         memory_mb))
         with _main_script_hidden():
             self.process.start()
         child.close()
@@ -383,10 +448,11 @@ class WorkerPool:
     def __init__(self, config: BatchConfig):
         self.ctx = multiprocessing.get_context(_START_METHOD)
         self.options, self.unit = config.options, config.unit
+        self.memory_mb = config.memory_limit_mb
         self.workers = [self.new_worker() for _ in range(config.workers)]
 
     def new_worker(self) -> _Worker:
-        return _Worker(self.ctx, self.options, self.unit)
+        return _Worker(self.ctx, self.options, self.unit, self.memory_mb)
 
     def close(self) -> None:
         while self.workers:
@@ -443,8 +509,10 @@ def _local_outcomes(tasks: Iterable[Task], config: BatchConfig,
                         code = w.process.exitcode
                         if w.task is None:
                             raise BatchError(f"a worker died while starting (exit code {code})")
+                        limit = (f"; it may have hit its memory limit of {pool.memory_mb:,} MiB"
+                                 if pool.memory_mb else "")
                         outcome = _failed_outcome(*w.task, "internal",
-                                                  f"the worker process died (exit code {code})", unit)
+                                                  f"the worker process died (exit code {code}{limit})", unit)
                         workers[i] = pool.new_worker()
                 elif w.task is not None and time.monotonic() > w.deadline:
                     w.stop(kill=True)

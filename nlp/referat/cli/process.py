@@ -68,6 +68,10 @@ def process(
                                   help="Skip (and report) documents with more pages."),
     timeout: float = typer.Option(_DEFAULTS.timeout_s, "--timeout", min=0, metavar="SECONDS",
                                   help="Seconds one document may take (0: no limit)."),
+    max_memory: int = typer.Option(None, "--max-memory", min=0, metavar="MIB", show_default=False,
+                                   help="Memory each worker may use; a document that needs more gets an error "
+                                        "record (too_large). Default: 80% of this machine's memory shared "
+                                        "among the workers; 0: no limit."),
     ocr: Ocr = typer.Option(
         Ocr(_DEFAULTS.ocr), "--ocr",
         help="OCR scanned pages with Tesseract's Danish model: auto (pages without a usable text "
@@ -99,7 +103,7 @@ def process(
     try:
         config = BatchConfig(options=options, unit=unit.value, workers=workers,
                              engine="dask" if scheduler else engine.value, scheduler=scheduler,
-                             resume=resume)
+                             resume=resume, max_memory_mb=max_memory)
         batch = Batch(paths, output, config)
         with progress or nullcontext():
             if progress is not None:
@@ -141,5 +145,5 @@ def _say(line: str, progress) -> None:
 
 
 def _fail(message: str, status: int):
-    typer.echo(f"referat: error: {message}", err=True)
+    typer.echo(f"referat: error: {shown(message)}", err=True)
     raise typer.Exit(status)
