@@ -460,6 +460,12 @@ class WorkerPool:
             w.stop(kill=w.task is not None)
 
 
+def _hard_limit(options: Options) -> float | None:
+    """Seconds after which a document still running is stopped by killing its worker:
+    the soft limit, plus a grace period for code stuck in C to come back."""
+    return options.timeout_s + max(_KILL_GRACE_S, options.timeout_s / 2) if options.timeout_s else None
+
+
 def _local_outcomes(tasks: Iterable[Task], config: BatchConfig,
                     pool: WorkerPool | None = None) -> Iterator[Outcome]:
     """Run tasks on `config.workers` processes, one document in flight each.
@@ -469,7 +475,7 @@ def _local_outcomes(tasks: Iterable[Task], config: BatchConfig,
     document gets a `timeout` record; a worker that dies gets an `internal` one.
     """
     options, unit = config.options, config.unit
-    hard_limit = options.timeout_s + max(_KILL_GRACE_S, options.timeout_s / 2) if options.timeout_s else None
+    hard_limit = _hard_limit(options)
     if pool is None or not pool.workers:  # none started yet, or a batch run twice
         pool = WorkerPool(config)
     workers = pool.workers
@@ -525,11 +531,58 @@ def _local_outcomes(tasks: Iterable[Task], config: BatchConfig,
         pool.close()
 
 
+_WATCHDOG_EVENT = "referat-watchdog"
+
+
+def _dask_task(index: int, path: str, options: Options, unit: str, memory_mb: int | None) -> Outcome:
+    """`process_one` on a Dask worker, under the limits a local worker has.
+
+    The worker process gets its memory ceiling with its first document. A
+    document still running at the hard time limit (stuck in C, where the time
+    limit's exception cannot reach it) takes its worker down with it: the
+    watchdog notes the document for the client (`_WATCHDOG_EVENT`) and ends
+    the process, which the Dask nanny replaces.
+    """
+    if memory_mb and _memory_limit_mb is None:
+        limit_memory(memory_mb)
+    hard_limit = _hard_limit(options)
+    if not hard_limit:
+        return process_one(index, path, options, unit)
+    done = threading.Event()
+    deadline = time.monotonic() + hard_limit
+
+    def _watch() -> None:
+        while not done.wait(max(0.0, deadline - time.monotonic())):
+            if time.monotonic() >= deadline:
+                try:
+                    from distributed import get_worker
+
+                    get_worker().log_event(_WATCHDOG_EVENT, {"path": printable_path(path)})
+                    time.sleep(1.0)  # let the note reach the scheduler
+                finally:
+                    os._exit(70)
+
+    def _stretch(more: float) -> None:
+        nonlocal deadline
+        deadline += more
+
+    watchdog = threading.Thread(target=_watch, name="referat-watchdog", daemon=True)
+    watchdog.start()
+    try:
+        with limits.stretching(_stretch):
+            return process_one(index, path, options, unit)
+    finally:
+        done.set()
+
+
 def _dask_outcomes(tasks: Iterable[Task], config: BatchConfig) -> Iterator[Outcome]:
     """Run tasks on a Dask cluster, a bounded number in flight, results as they complete.
 
     Each worker process keeps one loaded pipeline (`loaded_pipeline`); input
-    paths must be readable on the workers.
+    paths must be readable on the workers. The limits are those of the local
+    engine (`_dask_task`); a LocalCluster's scheduler gives a task whose
+    worker died up at once, and sends each worker one task at a time, so that
+    a document that killed its worker is reported, not tried again.
     """
     try:
         from dask.distributed import Client, LocalCluster, as_completed
@@ -544,16 +597,22 @@ def _dask_outcomes(tasks: Iterable[Task], config: BatchConfig) -> Iterator[Outco
         except (OSError, TimeoutError, ValueError) as err:
             raise BatchError(f"cannot reach the Dask scheduler at {config.scheduler}: {err}") from err
     else:
-        cluster = LocalCluster(n_workers=config.workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
+        import dask
+
+        with dask.config.set({"distributed.scheduler.allowed-failures": 0,
+                              "distributed.scheduler.worker-saturation": 1.0}):
+            cluster = LocalCluster(n_workers=config.workers, threads_per_worker=1, processes=True,
+                                   dashboard_address=None)
         client = Client(cluster)
+    # this machine's memory sizes the default ceiling of its own cluster's workers only
+    memory_mb = config.memory_limit_mb if cluster is not None or config.max_memory_mb else None
     try:
         in_flight = 4 * max(config.workers, len(client.scheduler_info().get("workers", {})))
         pending = iter(tasks)
 
         def submit(task: Task):
             index, path = task
-            return client.submit(process_one, index, path, config.options, config.unit, pure=False)
+            return client.submit(_dask_task, index, path, config.options, config.unit, memory_mb, pure=False)
 
         futures = {}
         completed = as_completed()
@@ -567,8 +626,13 @@ def _dask_outcomes(tasks: Iterable[Task], config: BatchConfig) -> Iterator[Outco
             except ReferatError as err:  # a model that does not load on the workers
                 raise BatchError(f"a worker could not run the pipeline: {err}") from err
             except Exception as err:  # the worker died (KilledWorker) or the task was lost
-                message = f"the Dask task failed: {type(err).__name__}: {err}"
-                outcome = _failed_outcome(*task, "internal", message, config.unit)
+                stopped = {event.get("path") for _, event in client.get_events(_WATCHDOG_EVENT)}
+                if printable_path(task[1]) in stopped:
+                    outcome = _failed_outcome(*task, "timeout", DocumentTimeout().message
+                                              + " (worker stopped)", config.unit)
+                else:
+                    message = f"the Dask task failed: {type(err).__name__}: {err}"
+                    outcome = _failed_outcome(*task, "internal", message, config.unit)
             future.release()
             yield outcome
             task = next(pending, None)
