@@ -354,7 +354,9 @@ Task = tuple[int, str]
 
 def _worker_main(conn, options: Options, unit: str, log_level: int, memory_mb: int | None = None) -> None:
     """A local worker: load the models once, then process what the parent sends."""
-    logging.basicConfig(level=log_level, format="referat: %(levelname)s: %(message)s")
+    from referat.cli.terminal import log_to_stderr
+
+    log_to_stderr(log_level)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     for threads in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(threads, "1")  # N workers use N cores, not N times all of them

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from referat.cli import app
+from referat.cli.terminal import shown
 from referat.errors import ReferatError
 from referat.evaluate import evaluate_files
 
@@ -31,9 +32,9 @@ def evaluate(
     try:
         result = evaluate_files(pred, gold)
     except ReferatError as err:
-        typer.echo(f"referat evaluate: {err}", err=True)
+        typer.echo(f"referat evaluate: {shown(str(err))}", err=True)
         raise typer.Exit(2) from None
     typer.echo(json.dumps(result.report(), ensure_ascii=False) if as_json else result.format())
     warning = result.unmatched_warning()
     if warning:
-        typer.echo(f"referat evaluate: warning: {warning}", err=True)
+        typer.echo(f"referat evaluate: warning: {shown(warning)}", err=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 
 from referat.cli import app
+from referat.cli.terminal import shown
 from referat.errors import ReferatError
 from referat.export import EXPORTERS, IMPORTERS
 
@@ -21,14 +22,14 @@ _RECORDS = typer.Argument(..., metavar="IN.jsonl", show_default=False,
 
 
 def _fail(err: ReferatError | OSError) -> None:
-    typer.echo(f"referat: error: {err}", err=True)
+    typer.echo(f"referat: error: {shown(str(err))}", err=True)
     raise typer.Exit(1)
 
 
 def _note_skipped(skipped: list[str]) -> None:
     if skipped:
-        shown = "; ".join(skipped[:5]) + (f"; and {len(skipped) - 5} more" if len(skipped) > 5 else "")
-        typer.echo(f"referat: skipped {len(skipped)} error records: {shown}", err=True)
+        listed = "; ".join(map(shown, skipped[:5])) + (f"; and {len(skipped) - 5} more" if len(skipped) > 5 else "")
+        typer.echo(f"referat: skipped {len(skipped)} error records: {listed}", err=True)
 
 
 @app.command()
@@ -53,7 +54,7 @@ def export(
     split = (f"; {summary.split_tokens} tokens split so that every span falls on token boundaries"
              if summary.split_tokens else "")
     typer.echo(f"referat: {summary.documents} documents, {summary.units} units, {summary.spans} spans "
-               f"-> {output} ({fmt.value}){split}", err=True)
+               f"-> {shown(str(output))} ({fmt.value}){split}", err=True)
 
 
 @app.command("import")
@@ -85,7 +86,7 @@ def import_(
         _fail(err)
     items = sum(len(d.items) for d in docs)
     spans = sum(len(d.all_entities()) for d in docs)
-    typer.echo(f"referat: {len(docs)} documents, {items} items, {spans} spans -> {output}", err=True)
+    typer.echo(f"referat: {len(docs)} documents, {items} items, {spans} spans -> {shown(str(output))}", err=True)
 
 
 @app.command()
@@ -107,4 +108,4 @@ def review(
         _fail(err)
     _note_skipped(summary.skipped)
     typer.echo(f"referat: {summary.documents} documents, {summary.items} items, "
-               f"{summary.entities} entities -> {output}", err=True)
+               f"{summary.entities} entities -> {shown(str(output))}", err=True)

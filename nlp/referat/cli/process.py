@@ -96,7 +96,7 @@ def process(
     def report(outcome: Outcome) -> None:
         if not outcome.ok:
             problems = "; ".join(f"{p.message} ({p.code})" for p in outcome.errors)
-            _say(f"referat: error: {shown(outcome.path)}: {problems}", progress)
+            _say(f"referat: error: {shown(outcome.path)}: {shown(problems)}", progress)
         if progress is not None:
             progress.advance(bar)
 
