@@ -57,6 +57,10 @@ def process(
     ner: str = typer.Option(_DEFAULTS.ner, "--ner", metavar="NAME",
                             help="Entity tagger: model (rules + the Danish NER model), rules, dacy, "
                                  "or a spaCy pipeline path."),
+    trust_model: bool = typer.Option(False, "--trust-model",
+                                     help="Allow --ner to load a third-party spaCy pipeline (dacy, a path): "
+                                          "loading one can run code from its files. referat's own models "
+                                          "are checked by checksum and need no flag."),
     classifier: str = typer.Option(_DEFAULTS.classifier, "--classifier", metavar="NAME",
                                    help="Item-type classifier: default, rules, or a model directory."),
     segmenter: str = typer.Option(_DEFAULTS.segmenter, "--segmenter", metavar="NAME",
@@ -90,7 +94,7 @@ def process(
     Example: referat process minutes/ -o minutes.jsonl --workers 4
     """
     options = Options(ner=ner, classifier=classifier, segmenter=segmenter, max_bytes=int(max_mb * _MB),
-                      max_pages=max_pages, timeout_s=timeout, ocr=ocr.value)
+                      max_pages=max_pages, timeout_s=timeout, ocr=ocr.value, trust_model=trust_model)
     progress = _progress_bar() if output != "-" and sys.stderr.isatty() else None
 
     def report(outcome: Outcome) -> None:
