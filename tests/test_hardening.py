@@ -444,6 +444,25 @@ def test_review_page_escapes_hostile_text(tmp_path):
     assert page.count("<script") == 1, "a placeholder in the document text was filled in"
 
 
+@pytest.mark.parametrize("control", ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e",
+                                     "\u2066", "\u2067", "\u2068", "\u2069"])
+def test_review_page_shows_bidi_controls_instead_of_applying_them(tmp_path, control):
+    """A right-to-left override in a title or a file name would make the page show
+    something other than what the text says: it is shown as a token, never applied."""
+    from referat.review import render
+
+    path = tmp_path / f"budget{control}fdp.txt"
+    path.write_text(MINUTES.replace("Godkendelse af dagsorden", f"Godkendelse {control}af dagsorden"),
+                    encoding="utf-8")
+    doc = referat.process(path)
+    assert f"Godkendelse {control}af dagsorden" in [i.title for i in doc.items]  # the record keeps the text
+    page = render([doc])
+    assert control not in page
+    token = f"⟨U+{ord(control):04X}⟩"
+    assert f"Godkendelse {token}af dagsorden" in page
+    assert f"budget{token}fdp.txt" in page
+
+
 # --- one batch through the command line ---------------------------------------
 
 

@@ -33,8 +33,15 @@ UNTYPED = "none"
 _DANISH_SEPARATORS = str.maketrans(",.", ".,")
 
 
+BIDI_CONTROLS = {c: f"⟨U+{c:04X}⟩" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+"""Embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI): applied, they
+reorder what the page shows (a title that reads differently from what it is, as in
+"Trojan Source" attacks), so the page shows them as tokens instead."""
+
+
 def _e(value: Any) -> str:
-    return html.escape(str(value), quote=True)
+    """Text as HTML: escaped, and bidirectional controls shown as what they are."""
+    return html.escape(str(value).translate(BIDI_CONTROLS), quote=True)
 
 
 @lru_cache(maxsize=1)
