@@ -334,6 +334,32 @@ def test_a_stuck_or_dying_worker_is_replaced_and_reported(tmp_path, monkeypatch)
     assert sum(codes == [] for codes in status.values()) == 3
 
 
+# --- memory ----------------------------------------------------------------------------
+
+
+def test_a_document_past_the_memory_ceiling_is_an_error_record_and_the_worker_goes_on(tmp_path):
+    """--max-memory: an allocation past the ceiling costs that document (too_large), not the
+    worker (no kill, no out-of-memory killer) and not the documents after it."""
+    write_minutes(tmp_path / "in", 2, items=2)
+    big = tmp_path / "in" / "a-big.txt"  # 30 MB of minutes: far more than 600 MiB once processed
+    big.write_text(minutes_text(1, 4) * 20_000, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    options = Options(annotate=False, classify=False, max_pages=10**6)
+    summary = Batch([tmp_path / "in"], out, BatchConfig(options=options, max_memory_mb=600)).run()
+    assert (summary.processed, summary.failed) == (3, 1)
+    errors = {Path(e["path"]).name: e["errors"] for e in _manifest(out)[1:]}
+    (problem,) = errors.pop("a-big.txt")
+    assert problem["code"] == "too_large" and "600 MiB" in problem["message"], problem
+    assert all(not e for e in errors.values())
+
+
+def test_the_default_memory_ceiling_shares_the_machine_among_the_workers():
+    one, four = BatchConfig(workers=1).memory_limit_mb, BatchConfig(workers=4).memory_limit_mb
+    assert one >= four >= 1024
+    assert BatchConfig(max_memory_mb=0).memory_limit_mb is None
+    assert BatchConfig(max_memory_mb=700).memory_limit_mb == 700
+
+
 # --- Dask ------------------------------------------------------------------------------
 
 

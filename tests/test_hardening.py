@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,7 @@ REPO = Path(__file__).resolve().parent.parent
 REFERAT_CLI = Path(sys.executable).with_name("referat")
 LIBRARY_HANG_S = 20  # one document of about 1 MB in-process (about 5 s here); the CLI has its own --timeout
 CLI_TIMEOUT_S = 20  # the per-document limit the batch runs under
+MAX_MEMORY_MIB = 1536  # the per-worker memory ceiling the batch runs under (--max-memory)
 MB = 1024 * 1024
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
@@ -121,6 +123,71 @@ def _docx_bomb(path: Path, expanded: int = 300 * MB) -> None:
             for _ in range(expanded // len(filler)):
                 member.write(filler)
             member.write(b"</w:body></w:document>")
+
+
+def _docx_main_part_not_xml(path: Path, expanded: int = 300 * MB) -> None:
+    """A small .docx whose main part is not called *.xml (its name is free) and inflates to
+    `expanded` bytes: a limit that counts only *.xml parts lets it through."""
+    content_types = _CONTENT_TYPES.replace(b"/word/document.xml", b"/word/body.bin")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", content_types)
+        zf.writestr("_rels/.rels", _RELS.replace(b"word/document.xml", b"word/body.bin"))
+        zf.writestr("word/document.xml", _docx_xml(""))  # what a sniffer looks for; nothing points at it
+        with zf.open("word/body.bin", "w", force_zip64=True) as member:
+            member.write(_docx_xml(_paragraphs(MINUTES))[:-len("</w:body></w:document>")])
+            filler = b"<w:p/>" * (MB // 6)
+            for _ in range(expanded // len(filler)):
+                member.write(filler)
+            member.write(b"</w:body></w:document>")
+
+
+_IMAGE_RELS = (b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+               b'package/2006/relationships"><Relationship Id="rId9" Type="http://schemas.openxmlformats.org/'
+               b'officeDocument/2006/relationships/image" Target="media/image1.png"/></Relationships>')
+
+
+def _docx_with_image(image: Callable[[], bytes] | bytes, size: int = 0) -> Callable[[Path], None]:
+    """Minutes in a .docx that also holds word/media/image1.png: `image`'s bytes, or `size`
+    bytes of zeros (a picture that inflates from a few hundred kB to `size`)."""
+    def make(path: Path) -> None:
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("[Content_Types].xml", _CONTENT_TYPES.replace(
+                b'<Default Extension="xml"', b'<Default Extension="png" ContentType="image/png"/>'
+                                            b'<Default Extension="xml"'))
+            zf.writestr("_rels/.rels", _RELS)
+            zf.writestr("word/document.xml", _docx_xml(_paragraphs(MINUTES)))
+            zf.writestr("word/_rels/document.xml.rels", _IMAGE_RELS)
+            with zf.open("word/media/image1.png", "w", force_zip64=True) as member:
+                if size:
+                    for _ in range(size // MB):
+                        member.write(bytes(MB))
+                else:
+                    member.write(image() if callable(image) else image)
+    return make
+
+
+def _pdf_with_image(width: int, height: int) -> bytes:
+    """A one-page PDF showing one grey image of `width` × `height` pixels, all zeros:
+    a few hundred kB that PDFium would decode whole to width × height bytes."""
+    compressor = zlib.compressobj(9)
+    row = bytes(width)
+    image = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    content = b"q 595 0 0 842 0 0 cm /Im0 Do Q"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im0 4 0 R "
+               b">> >> /Contents 5 0 R >>",
+               b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+               b"/BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream"
+               % (width, height, len(image), image),
+               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content)]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
 
 
 def _xxe_doctype(secret_file: Path) -> str:
@@ -286,6 +353,15 @@ CORPUS: tuple[BadInput, ...] = (
     BadInput("x.pdf", _directory_with_minutes, errors=frozenset({"unreadable"})),
     BadInput("no-permission.txt", _unreadable, errors=frozenset({"unreadable"}), needs_non_root=True),
     BadInput("huge-200mb.txt", _huge_text, errors=frozenset({"too_large"}), slow=True),
+    # memory: what a reader unpacks or renders is bounded, special files are never read (issue 17)
+    BadInput("docx-main-part-not-xml.docx", _docx_main_part_not_xml, errors=frozenset({"too_large"})),
+    BadInput("docx-image-inflating-to-1gb.docx", _docx_with_image(b"", size=1024 * MB),
+             errors=frozenset({"too_large"})),
+    BadInput("docx-with-a-4mb-photo.docx", _docx_with_image(lambda: _RANDOM * 64), titles=tuple(TITLES)),
+    BadInput("pdf-image-of-1.6-gigapixels.pdf", _bytes(lambda: _pdf_with_image(40_000, 40_000)),
+             errors=frozenset({"too_large", "ocr_unavailable"})),
+    BadInput("symlink-to-dev-zero.txt", _symlink("/dev/zero"), errors=frozenset({"unreadable"})),
+    BadInput("symlink-to-dev-urandom.pdf", _symlink("/dev/urandom"), errors=frozenset({"unreadable"})),
 )
 """Every hostile input, by the file name it gets."""
 
@@ -502,7 +578,7 @@ class BatchRun:
 def run_batch(inputs: list[Path], out: Path) -> BatchRun:
     start = time.perf_counter()
     proc, rss = _run_cli(["process", *map(str, inputs), "-o", str(out), "--timeout", str(CLI_TIMEOUT_S),
-                          "--workers", "2"], timeout=900)
+                          "--workers", "2", "--max-memory", str(MAX_MEMORY_MIB)], timeout=900)
     seconds = time.perf_counter() - start
     stderr = proc.stderr.decode("utf-8", errors="replace")
     records: dict[str, list[dict]] = {}
@@ -561,6 +637,7 @@ def test_cli_batch_over_the_whole_corpus(corpus, baseline_rss, tmp_path):
           f"{len(expected) - len(failing)} results, {run.seconds:.1f} s, peak RSS {run.rss_kib / 1024:.0f} MiB "
           f"(+{growth_mib:.0f} MiB over one good file)")
     assert growth_mib < 500, f"peak RSS grew by {growth_mib:.0f} MiB over the baseline"
+    assert run.rss_kib / 1024 < MAX_MEMORY_MIB, "a worker's peak RSS is over its ceiling"
 
 
 @pytest.mark.slow

@@ -23,6 +23,7 @@ address, or a LocalCluster of `workers` processes); the client writes.
 from __future__ import annotations
 
 import ctypes
+import gc
 import hashlib
 import json
 import logging
@@ -247,18 +248,22 @@ def process_one(index: int, path: str, options: Options, unit: str) -> Outcome:
         err = UnsupportedFormat(f"unsupported file type {extension or '(no extension)'}; referat reads "
                                 + " ".join(sorted(SUPPORTED_EXTENSIONS)))
         return _outcome(index, path, failed(path, err, stage="ingest"), unit)
+    out_of_memory = False
     try:
         with time_limit(options.timeout_s):
             doc = pipeline.process(path)
             return _outcome(index, path, doc, unit)
     except DocumentTimeout as err:
         doc = failed(path, err, stage="pipeline")
-    except MemoryError:  # what it held is freed as the exception unwinds
-        doc = failed(path, OutOfMemory(), stage="pipeline")
+    except MemoryError:  # its record is made below, once the traceback has let go of the frames
+        out_of_memory = True
     except Exception as err:  # a bug must cost one document, not the batch
         log.debug("%s: unexpected error", path, exc_info=True)
         doc = failed(path, ReferatError(f"unexpected error: {type(err).__name__}: {err}",
                                         code="internal"), stage="pipeline")
+    if out_of_memory:
+        gc.collect()
+        doc = failed(path, OutOfMemory(), stage="pipeline")
     return _outcome(index, path, doc, unit)
 
 
