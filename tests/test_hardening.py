@@ -539,6 +539,36 @@ def test_review_page_shows_bidi_controls_instead_of_applying_them(tmp_path, cont
     assert f"budget{token}fdp.txt" in page
 
 
+@pytest.mark.parametrize("command", [
+    ["review", "{records}", "-o", "{folder}/review.html"],
+    ["export", "{records}", "--format", "prodigy", "-o", "{folder}/tasks.jsonl"],
+    ["export", "{folder}/missing.jsonl", "--format", "doccano", "-o", "{folder}/tasks2.jsonl"],
+    ["import", "{folder}/missing.jsonl", "--format", "prodigy", "-o", "{folder}/gold.jsonl"],
+    ["evaluate", "{folder}/missing.jsonl", "{records}"],
+], ids=["review", "export", "export-error", "import-error", "evaluate-error"])
+def test_commands_print_hostile_file_names_escaped(tmp_path, command):
+    """A name with a terminal escape reaches stderr as `\\x1b`, in results and in errors alike."""
+    from typer.testing import CliRunner
+
+    from referat.cli import app
+
+    folder = tmp_path / "esc-\x1b]0;owned\x07-\x1b[2J"
+    folder.mkdir()
+    records = folder / "records.jsonl"
+    records.write_text(json.dumps(referat.process(_write(folder / "m.txt", MINUTES)).to_dict()) + "\n",
+                       encoding="utf-8")
+    args = [part.format(records=records, folder=folder) for part in command]
+    result = CliRunner().invoke(app, args)
+    said = result.stdout + (result.stderr if result.stderr_bytes is not None else "")
+    assert "\x1b" not in said and "\x07" not in said, said
+    assert "esc-\\x1b" in said, said
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 # --- one batch through the command line ---------------------------------------
 
 
