@@ -23,6 +23,7 @@ address, or a LocalCluster of `workers` processes); the client writes.
 from __future__ import annotations
 
 import ctypes
+import functools
 import gc
 import hashlib
 import json
@@ -538,48 +539,42 @@ def _local_outcomes(tasks: Iterable[Task], config: BatchConfig,
         pool.close()
 
 
-_WATCHDOG_EVENT = "referat-watchdog"
-
-
 def _dask_task(index: int, path: str, options: Options, unit: str, memory_mb: int | None) -> Outcome:
     """`process_one` on a Dask worker, under the limits a local worker has.
 
     The worker process gets its memory ceiling with its first document. A
     document still running at the hard time limit (stuck in C, where the time
-    limit's exception cannot reach it) takes its worker down with it: the
-    watchdog notes the document for the client (`_WATCHDOG_EVENT`) and ends
-    the process, which the Dask nanny replaces.
+    limit's exception cannot reach it, and where it may hold the GIL) ends its
+    worker process: faulthandler's watchdog runs in a C thread of its own and
+    needs no GIL. The Dask nanny starts a new worker; the client tries the
+    document once more and then reports it (`_dask_outcomes`).
     """
+    import faulthandler
+
     if memory_mb and _memory_limit_mb is None:
         limit_memory(memory_mb)
     hard_limit = _hard_limit(options)
     if not hard_limit:
         return process_one(index, path, options, unit)
-    done = threading.Event()
     deadline = time.monotonic() + hard_limit
-
-    def _watch() -> None:
-        while not done.wait(max(0.0, deadline - time.monotonic())):
-            if time.monotonic() >= deadline:
-                try:
-                    from distributed import get_worker
-
-                    get_worker().log_event(_WATCHDOG_EVENT, {"path": printable_path(path)})
-                    time.sleep(1.0)  # let the note reach the scheduler
-                finally:
-                    os._exit(70)
 
     def _stretch(more: float) -> None:
         nonlocal deadline
         deadline += more
+        faulthandler.dump_traceback_later(deadline - time.monotonic(), exit=True, file=_watchdog_sink())
 
-    watchdog = threading.Thread(target=_watch, name="referat-watchdog", daemon=True)
-    watchdog.start()
+    faulthandler.dump_traceback_later(hard_limit, exit=True, file=_watchdog_sink())
     try:
         with limits.stretching(_stretch):
             return process_one(index, path, options, unit)
     finally:
-        done.set()
+        faulthandler.cancel_dump_traceback_later()
+
+
+@functools.lru_cache(maxsize=1)
+def _watchdog_sink():
+    """Where the watchdog's traceback goes: nowhere (the record says what happened)."""
+    return open(os.devnull, "w")  # noqa: SIM115 (open for the life of the process)
 
 
 def _dask_outcomes(tasks: Iterable[Task], config: BatchConfig) -> Iterator[Outcome]:
@@ -588,8 +583,9 @@ def _dask_outcomes(tasks: Iterable[Task], config: BatchConfig) -> Iterator[Outco
     Each worker process keeps one loaded pipeline (`loaded_pipeline`); input
     paths must be readable on the workers. The limits are those of the local
     engine (`_dask_task`); a LocalCluster's scheduler gives a task whose
-    worker died up at once, and sends each worker one task at a time, so that
-    a document that killed its worker is reported, not tried again.
+    worker died up at once, and sends each worker one task at a time. Such a
+    task is tried once more here (it may have shared its worker with a stuck
+    document), then reported.
     """
     try:
         from dask.distributed import Client, LocalCluster, as_completed
@@ -622,6 +618,9 @@ def _dask_outcomes(tasks: Iterable[Task], config: BatchConfig) -> Iterator[Outco
             return client.submit(_dask_task, index, path, config.options, config.unit, memory_mb, pure=False)
 
         futures = {}
+        lost: set[Task] = set()  # tasks whose worker died once already
+        submitted: dict[Task, float] = {}
+        hard_limit = _hard_limit(config.options)
         completed = as_completed()
         for task in (t for _, t in zip(range(in_flight), pending)):
             futures[(f := submit(task)).key] = task
@@ -633,10 +632,16 @@ def _dask_outcomes(tasks: Iterable[Task], config: BatchConfig) -> Iterator[Outco
             except ReferatError as err:  # a model that does not load on the workers
                 raise BatchError(f"a worker could not run the pipeline: {err}") from err
             except Exception as err:  # the worker died (KilledWorker) or the task was lost
-                stopped = {event.get("path") for _, event in client.get_events(_WATCHDOG_EVENT)}
-                if printable_path(task[1]) in stopped:
+                if task not in lost:  # perhaps with another document's worker: once more
+                    lost.add(task)
+                    futures[(f := submit(task)).key] = task
+                    submitted[task] = time.monotonic()
+                    completed.add(f)
+                    future.release()
+                    continue
+                if hard_limit and time.monotonic() - submitted[task] >= hard_limit:
                     outcome = _failed_outcome(*task, "timeout", DocumentTimeout().message
-                                              + " (worker stopped)", config.unit)
+                                              + " (worker stopped, twice)", config.unit)
                 else:
                     message = f"the Dask task failed: {type(err).__name__}: {err}"
                     outcome = _failed_outcome(*task, "internal", message, config.unit)
