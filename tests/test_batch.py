@@ -391,8 +391,8 @@ class _HangOnWorkers(_WorkerPlugin):
 @pytest.mark.enable_socket
 @pytest.mark.slow
 def test_the_dask_engine_stops_a_document_stuck_in_c_like_the_local_one(tmp_path, monkeypatch):
-    """The hard time limit holds on Dask too: the stuck document's worker is stopped (tried
-    once more, stopped again), the document gets one timeout record, the others their results."""
+    """The hard time limit holds on Dask too: the stuck document's worker is stopped (each
+    time it is tried), the document gets one timeout record, the others their results."""
     distributed = pytest.importorskip("distributed")
     import dask
 

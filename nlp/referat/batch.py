@@ -61,6 +61,7 @@ ENGINES = ("local", "dask")
 MANIFEST_FORMAT = 1
 _COPY_CHUNK = 1 << 20
 _START_METHOD = "spawn"  # workers start clean: no threads or locks inherited from the parent
+_DASK_RETRIES = 3  # a Dask task lost with its worker is tried this many more times
 _KILL_GRACE_S = 10.0  # how long past the time limit a worker may stay silent before it is killed
 _SYNC_INTERVAL_S = 1.0  # fsync output and manifest at most this often (every line is flushed)
 
@@ -584,8 +585,8 @@ def _dask_outcomes(tasks: Iterable[Task], config: BatchConfig) -> Iterator[Outco
     paths must be readable on the workers. The limits are those of the local
     engine (`_dask_task`); a LocalCluster's scheduler gives a task whose
     worker died up at once, and sends each worker one task at a time. Such a
-    task is tried once more here (it may have shared its worker with a stuck
-    document), then reported.
+    task is tried again here, `_DASK_RETRIES` times (it may have shared its
+    worker with a stuck document), then reported.
     """
     try:
         from dask.distributed import Client, LocalCluster, as_completed
@@ -610,7 +611,9 @@ def _dask_outcomes(tasks: Iterable[Task], config: BatchConfig) -> Iterator[Outco
     # this machine's memory sizes the default ceiling of its own cluster's workers only
     memory_mb = config.memory_limit_mb if cluster is not None or config.max_memory_mb else None
     try:
-        in_flight = 4 * max(config.workers, len(client.scheduler_info().get("workers", {})))
+        # one document per worker thread: a worker stopped by the watchdog takes no other one with it
+        threads = sum(w.get("nthreads", 1) for w in client.scheduler_info().get("workers", {}).values())
+        in_flight = max(config.workers if cluster is not None else 1, threads)
         pending = iter(tasks)
 
         def submit(task: Task):
@@ -618,8 +621,9 @@ def _dask_outcomes(tasks: Iterable[Task], config: BatchConfig) -> Iterator[Outco
             return client.submit(_dask_task, index, path, config.options, config.unit, memory_mb, pure=False)
 
         futures = {}
-        lost: set[Task] = set()  # tasks whose worker died once already
+        lost: dict[Task, int] = {}  # how often each task's worker died under it
         submitted: dict[Task, float] = {}
+        started = time.monotonic()
         hard_limit = _hard_limit(config.options)
         completed = as_completed()
         for task in (t for _, t in zip(range(in_flight), pending)):
@@ -632,16 +636,17 @@ def _dask_outcomes(tasks: Iterable[Task], config: BatchConfig) -> Iterator[Outco
             except ReferatError as err:  # a model that does not load on the workers
                 raise BatchError(f"a worker could not run the pipeline: {err}") from err
             except Exception as err:  # the worker died (KilledWorker) or the task was lost
-                if task not in lost:  # perhaps with another document's worker: once more
-                    lost.add(task)
+                ran = time.monotonic() - submitted.get(task, started)
+                lost[task] = lost.get(task, 0) + 1
+                if lost[task] <= _DASK_RETRIES:  # perhaps with another document's worker: again
                     futures[(f := submit(task)).key] = task
                     submitted[task] = time.monotonic()
                     completed.add(f)
                     future.release()
                     continue
-                if hard_limit and time.monotonic() - submitted[task] >= hard_limit:
+                if hard_limit and ran >= hard_limit:
                     outcome = _failed_outcome(*task, "timeout", DocumentTimeout().message
-                                              + " (worker stopped, twice)", config.unit)
+                                              + f" (its worker stopped, {lost[task]} times)", config.unit)
                 else:
                     message = f"the Dask task failed: {type(err).__name__}: {err}"
                     outcome = _failed_outcome(*task, "internal", message, config.unit)
