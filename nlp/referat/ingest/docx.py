@@ -61,9 +61,9 @@ def _check_unpacked_size(package: zipfile.ZipFile, path: str) -> None:
         raise InputError(f"broken Word document (part {odd[0]!r} is compressed with a method Word "
                          "does not use)", path=path, code="corrupt")
     inflating = sum(info.file_size for info in package.infolist()
-                    if info.file_size > MAX_MEMBER_RATIO * info.compress_size + 4096)
+                    if info.file_size > MAX_MEMBER_RATIO * info.compress_size)
     if inflating > MAX_UNPACKED:
-        raise LimitExceeded(f"its parts unpack to {inflating / 2**20:,.0f} MiB, more than the limit "
+        raise LimitExceeded(f"what it holds unpacks to {inflating / 2**20:,.0f} MiB, more than the limit "
                             f"of {MAX_UNPACKED / 2**20:,.0f} MiB", path=path, code="too_large")
 
 
