@@ -405,6 +405,32 @@ def test_a_stuck_or_dying_worker_is_replaced_and_reported(tmp_path, monkeypatch)
     assert sum(codes == [] for codes in status.values()) == 3
 
 
+# --- memory ----------------------------------------------------------------------------
+
+
+def test_a_document_past_the_memory_ceiling_is_an_error_record_and_the_worker_goes_on(tmp_path):
+    """--max-memory: an allocation past the ceiling costs that document (too_large), not the
+    worker (no kill, no out-of-memory killer) and not the documents after it."""
+    write_minutes(tmp_path / "in", 2, items=2)
+    big = tmp_path / "in" / "a-big.txt"  # 30 MB of minutes: far more than 600 MiB once processed
+    big.write_text(minutes_text(1, 4) * 20_000, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    options = Options(annotate=False, classify=False, max_pages=10**6)
+    summary = Batch([tmp_path / "in"], out, BatchConfig(options=options, max_memory_mb=600)).run()
+    assert (summary.processed, summary.failed) == (3, 1)
+    errors = {Path(e["path"]).name: e["errors"] for e in _manifest(out)[1:]}
+    (problem,) = errors.pop("a-big.txt")
+    assert problem["code"] == "too_large" and "600 MiB" in problem["message"], problem
+    assert all(not e for e in errors.values())
+
+
+def test_the_default_memory_ceiling_shares_the_machine_among_the_workers():
+    one, four = BatchConfig(workers=1).memory_limit_mb, BatchConfig(workers=4).memory_limit_mb
+    assert one >= four >= 1024
+    assert BatchConfig(max_memory_mb=0).memory_limit_mb is None
+    assert BatchConfig(max_memory_mb=700).memory_limit_mb == 700
+
+
 # --- Dask ------------------------------------------------------------------------------
 
 
@@ -416,6 +442,50 @@ def test_a_dask_local_cluster_of_two_processes_gives_the_local_records(corpus, r
     summary = _run([corpus], out, engine="dask", workers=2)
     assert (summary.processed, summary.failed) == (13, 1)
     assert out.read_bytes().splitlines() == reference.splitlines()
+
+
+try:
+    from distributed import WorkerPlugin as _WorkerPlugin
+except ImportError:  # the Dask tests skip
+    _WorkerPlugin = object
+
+
+class _HangOnWorkers(_WorkerPlugin):
+    """A Dask worker plugin (every worker, replacements included): documents named 'hang'
+    get stuck in C there, holding the GIL, and the grace period is short."""
+
+    def setup(self, worker) -> None:
+        batch.process_one = _hang_or_die
+        batch._KILL_GRACE_S = 0.5
+
+
+@pytest.mark.enable_socket
+@pytest.mark.slow
+def test_the_dask_engine_stops_a_document_stuck_in_c_like_the_local_one(tmp_path, monkeypatch):
+    """The hard time limit holds on Dask too: the stuck document's worker is stopped (each
+    time it is tried), the document gets one timeout record, the others their results."""
+    distributed = pytest.importorskip("distributed")
+    import dask
+
+    monkeypatch.setattr(batch, "_KILL_GRACE_S", 0.5)  # as on the workers
+    corpus = tmp_path / "corpus"
+    write_minutes(corpus, 3, items=2)
+    (corpus / "hang.txt").write_text(minutes_text(7, 2))
+    out = tmp_path / "out.jsonl"
+    options = Options(annotate=False, classify=False, timeout_s=0.5)
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0,
+                          "distributed.scheduler.worker-saturation": 1.0}):
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None)
+    with cluster, distributed.Client(cluster) as client:
+        client.register_plugin(_HangOnWorkers(), name="hang")
+        started = time.monotonic()
+        summary = Batch([corpus], out, BatchConfig(options=options, engine="dask",
+                                                   scheduler=cluster.scheduler_address)).run()
+        assert time.monotonic() - started < 60
+    status = {Path(e["path"]).name: [(p["code"], p["message"]) for p in e["errors"]] for e in _manifest(out)[1:]}
+    assert (summary.processed, summary.failed) == (4, 1)
+    assert [c for c, _ in status.pop("hang.txt")] == ["timeout"]
+    assert all(codes == [] for codes in status.values())
 
 
 # --- workers start early, and without the parent's main script -------------------

@@ -215,21 +215,39 @@ def _manifest_entries(out: Path) -> int:
         return 0
 
 
+BLOCKING_HOOK = """
+import time
+import referat.ingest as ingest
+
+_read_bytes = ingest._read_bytes
+
+
+def _blocking(path, name, max_bytes):
+    if name.endswith(%r):
+        while True:
+            time.sleep(3600)
+    return _read_bytes(path, name, max_bytes)
+
+
+ingest._read_bytes = _blocking
+"""
+"""A sitecustomize for the killed run: its workers block on one input (referat itself
+never blocks on a file: it refuses a FIFO)."""
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("workers", [1, 2])
 def test_sigkill_then_resume_gives_the_uninterrupted_records(kill_corpus, tmp_path, workers):
-    """Kill -9 a run while one input blocks (a FIFO nobody writes to, named on the command
-    line: a folder search skips pipes); resume it."""
+    """Kill -9 a run while one input blocks (a worker hook holds it: referat reads no FIFO); resume it."""
     template, reference = kill_corpus
     shutil.copytree(template, tmp_path / "corpus")
-    blocker = tmp_path / "corpus" / BLOCKER
-    blocker.unlink()
-    os.mkfifo(blocker)
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(BLOCKING_HOOK % BLOCKER, encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    args = [*REFERAT, "process", "corpus", f"corpus/{BLOCKER}", "-o", "out.jsonl", "--workers", str(workers),
-            "--timeout", "300"]
+    args = [*REFERAT, "process", "corpus", "-o", "out.jsonl", "--workers", str(workers), "--timeout", "300"]
     run = subprocess.Popen(args, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                           start_new_session=True)
+                           start_new_session=True, env=os.environ | {"PYTHONPATH": str(hook)})
     try:
         # one worker stops at the blocker; two also finish everything after it
         expected = 15 if workers == 1 else CORPUS_SIZE - 1
@@ -241,12 +259,10 @@ def test_sigkill_then_resume_gives_the_uninterrupted_records(kill_corpus, tmp_pa
         run.send_signal(signal.SIGKILL)
         run.wait(10)
     finally:
-        os.killpg(run.pid, signal.SIGKILL)  # the worker still blocked on the FIFO
+        os.killpg(run.pid, signal.SIGKILL)  # the worker still blocked on the input
     assert not out.exists()
     assert out.with_name("out.jsonl.partial").read_bytes().endswith(b"\n")
 
-    blocker.unlink()
-    shutil.copy(template / BLOCKER, blocker)
     resume = [*args[:-4], "--resume"]  # one worker is enough for the one input left
     resumed = subprocess.run(resume, cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert resumed.returncode == 0, resumed.stderr

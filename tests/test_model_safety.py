@@ -188,6 +188,54 @@ def test_a_missing_manifest_is_refused(tmp_path, model):
         LOADERS[model](copy)
 
 
+def _plant_symlinked_folder(copy: Path) -> str:
+    outside = copy.parent / "outside"
+    outside.mkdir()
+    (outside / "extra.py").write_text("import os\n")
+    (copy / "plugins").symlink_to(outside, target_is_directory=True)
+    return "plugins"
+
+
+def _plant_symlinked_file(copy: Path) -> str:
+    listed_file = next(iter(listed(manifest_of(copy))))
+    real = copy.parent / "real-file"
+    shutil.move(copy / listed_file, real)
+    (copy / listed_file).symlink_to(real)  # same bytes, same checksum: still refused
+    return Path(listed_file).name
+
+
+def _plant(name: str, data: bytes = b"x = 1\n") -> Callable[[Path], str]:
+    def plant(copy: Path) -> str:
+        (copy / name).parent.mkdir(parents=True, exist_ok=True)
+        (copy / name).write_bytes(data)
+        return Path(name).name
+    return plant
+
+
+PLANTED = {
+    "pycache": _plant("__pycache__/config.cpython-311.pyc", b"\x00" * 16),
+    "hidden-file": _plant(".hook.py"),
+    "card-in-a-subfolder": _plant("sub/README.md"),
+    "manifest-in-a-subfolder": _plant("sub/SHA256SUMS"),
+    "newline-in-a-name": _plant("evil\nname.py"),
+    "backslash-in-a-name": _plant("evil\\name.py"),
+    "symlinked-folder": _plant_symlinked_folder,
+    "symlinked-file": _plant_symlinked_file,
+}
+"""Files a manifest check that skips some names, or follows links, would let through."""
+
+
+@pytest.mark.parametrize("model", [p.name for p in SHIPPED])
+@pytest.mark.parametrize("plant", list(PLANTED.values()), ids=list(PLANTED))
+def test_every_file_is_covered_whatever_its_name_or_kind(tmp_path, model, plant):
+    """An extra file not in SHA256SUMS, under any name or behind a link, is refused by name."""
+    copy = shutil.copytree(models_dir() / model, tmp_path / model)
+    shown = plant(copy)
+    with pytest.raises(ModelError) as err:
+        LOADERS[model](copy)
+    assert shown.split("\n")[0].split("\\")[0] in str(err.value), err.value
+
+
 @pytest.fixture
 def tampered_models(tmp_path) -> Path:
     """A copy of models/ with one byte of the classifier's largest file flipped."""

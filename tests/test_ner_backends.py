@@ -43,7 +43,7 @@ def tiny_pipeline(tmp_path_factory):
 
 
 def test_pipeline_path_adds_persons_where_rules_say_nothing(tiny_pipeline):
-    annotator = Annotator(str(tiny_pipeline))
+    annotator = Annotator(str(tiny_pipeline), trust_model=True)
     text = SENTENCES[0][0]
     doc = Document(source="a.txt", sha256="0" * 64, format="txt", text=text,
                    items=[Item(number=1, title="t", start=0, end=len(text))])
@@ -57,7 +57,7 @@ def test_pipeline_path_adds_persons_where_rules_say_nothing(tiny_pipeline):
 
 
 def test_annotate_many_runs_the_model_once_over_the_batch(tiny_pipeline, monkeypatch):
-    annotator = Annotator(str(tiny_pipeline))
+    annotator = Annotator(str(tiny_pipeline), trust_model=True)
     calls = []
     original = annotator.backend.nlp.pipe
     monkeypatch.setattr(annotator.backend.nlp, "pipe", lambda texts, **kw: calls.append(1) or original(texts, **kw))
@@ -69,10 +69,41 @@ def test_annotate_many_runs_the_model_once_over_the_batch(tiny_pipeline, monkeyp
 
 
 def test_load_nlp_with_a_pipeline_path(tiny_pipeline):
-    nlp = load_nlp(str(tiny_pipeline))
+    nlp = load_nlp(str(tiny_pipeline), trust_model=True)
     assert "referat_ner" in nlp.pipe_names
     doc = nlp(SENTENCES[1][0])
     assert ("PERSON", "Xyzzy Quux") in {(s.label_, s.text) for s in doc.spans[SPANS_KEY]}
+
+
+@pytest.mark.parametrize("ner", ["path", "dacy", "dacy:small"])
+def test_a_third_party_pipeline_needs_trust_model_and_nothing_of_it_is_loaded(tiny_pipeline, monkeypatch, ner):
+    """Loading a spaCy pipeline can run code from its files: without the flag, nothing is read."""
+    import referat.lazy
+
+    monkeypatch.setattr(referat.lazy, "spacy_load", lambda *a, **k: pytest.fail("the pipeline was loaded"))
+    monkeypatch.setitem(sys.modules, "dacy", None)  # importing dacy would be loading it too
+    with pytest.raises(ModelError, match="--trust-model"):
+        Annotator(str(tiny_pipeline) if ner == "path" else ner)
+    with pytest.raises(ModelError, match="--trust-model"):
+        load_nlp(str(tiny_pipeline) if ner == "path" else ner)
+
+
+@pytest.mark.slow
+def test_cli_refuses_a_third_party_pipeline_without_trust_model(tiny_pipeline, tmp_path):
+    import subprocess
+    from pathlib import Path
+
+    good = tmp_path / "good.txt"
+    good.write_text("Punkt 1: Budget\nBeslutning\nGodkendt.\n", encoding="utf-8")
+    cli = [str(Path(sys.executable).with_name("referat")), "process", str(good), "--ner", str(tiny_pipeline),
+           "--classifier", "rules", "--segmenter", "rules"]
+    refused = subprocess.run([*cli, "-o", str(tmp_path / "a.jsonl")], capture_output=True, text=True, timeout=300)
+    assert refused.returncode == 2, refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert [line for line in refused.stderr.splitlines() if "--trust-model" in line], refused.stderr
+    trusted = subprocess.run([*cli, "--trust-model", "-o", str(tmp_path / "b.jsonl")], capture_output=True,
+                             text=True, timeout=300)
+    assert trusted.returncode == 0, trusted.stderr
 
 
 def test_missing_pipeline_path_is_a_clear_error(tmp_path):
@@ -93,7 +124,7 @@ def test_dacy_model_not_installed_says_so_and_downloads_nothing(tmp_path, monkey
     monkeypatch.setattr(dacy_download, "DEFAULT_CACHE_DIR", tmp_path)
     monkeypatch.setattr(dacy_download, "download_url", lambda *a, **k: pytest.fail("tried to download"))
     with pytest.raises(ModelError, match=r"DaCy model da_dacy_small_trf-.* is not installed.*never downloads"):
-        Annotator("dacy")
+        Annotator("dacy", trust_model=True)
     with pytest.raises(ModelError, match="unknown DaCy model 'tiny-ish'"):
         load_dacy("tiny-ish")
 

@@ -328,3 +328,25 @@ def test_pages_read_by_ocr_say_so(browser, tmp_path):
     assert page.locator("article.item .where").text_content() == \
         "scan.tif · OCR: 1 of 1 pages read from the scan, weakest page 87% sure"
     page.context.close()
+
+
+def test_bidi_controls_are_shown_as_tokens(browser, tmp_path):
+    """A right-to-left override in a title, a file name or the text is shown as what it is,
+    and a span after it still lands on its own characters."""
+    from referat.model import Item
+
+    text = "Referat\n1. Godkendelse \u202eaf dagsorden\nBeslutning: 20 mio. kr. godkendt.\n"
+    start = text.index("20 mio. kr.")
+    doc = Document(source="budget\u202efdp.txt", sha256="ef" * 32, format="txt", text=text,
+                   items=[Item(1, "Godkendelse \u202eaf dagsorden", 8, len(text),
+                               entities=[Span("AMOUNT", start, start + 11, "20 mio. kr.")])])
+    write_jsonl([doc], tmp_path / "bidi.jsonl")
+    assert CliRunner().invoke(app, ["review", str(tmp_path / "bidi.jsonl"), "-o", str(tmp_path / "bidi.html")]).exit_code == 0
+    page = open_page(browser, tmp_path / "bidi.html")
+    article = page.locator("article.item").first
+    assert article.locator("h3 .title").text_content() == "Godkendelse \u27e8U+202E\u27e9af dagsorden"
+    assert "budget\u27e8U+202E\u27e9fdp.txt" in article.locator(".where").text_content()
+    body = article.locator(".text").text_content()
+    assert "\u202e" not in body and "\u27e8U+202E\u27e9af dagsorden" in body
+    assert article.locator(".seg.ent").first.text_content() == "20 mio. kr."
+    page.context.close()

@@ -24,6 +24,8 @@ address, or a LocalCluster of `workers` processes); the client writes.
 from __future__ import annotations
 
 import ctypes
+import functools
+import gc
 import hashlib
 import json
 import logging
@@ -61,6 +63,7 @@ ENGINES = ("local", "dask")
 MANIFEST_FORMAT = 1
 _COPY_CHUNK = 1 << 20
 _START_METHOD = "spawn"  # workers start clean: no threads or locks inherited from the parent
+_DASK_RETRIES = 3  # a Dask task lost with its worker is tried this many more times
 _KILL_GRACE_S = 10.0  # how long past the time limit a worker may stay silent before it is killed
 _SYNC_INTERVAL_S = 1.0  # fsync output and manifest at most this often (every line is flushed)
 
@@ -90,6 +93,7 @@ class BatchConfig:
     engine: str = "local"  # one of ENGINES
     scheduler: str | None = None  # a Dask scheduler address; None starts a LocalCluster
     resume: bool = False
+    max_memory_mb: int | None = None  # each worker's memory ceiling; None: `default_max_memory_mb`, 0: none
 
     def __post_init__(self) -> None:
         if self.unit not in UNITS:
@@ -100,6 +104,15 @@ class BatchConfig:
             raise BatchError(f"workers must be at least 1, not {self.workers}")
         if self.scheduler and self.engine != "dask":
             raise BatchError("a scheduler address needs engine 'dask'")
+        if self.max_memory_mb is not None and self.max_memory_mb < 0:
+            raise BatchError(f"max_memory_mb must be 0 (no limit) or more, not {self.max_memory_mb}")
+
+    @property
+    def memory_limit_mb(self) -> int | None:
+        """Each worker's memory ceiling in MiB, or None for none."""
+        if self.max_memory_mb is None:
+            return default_max_memory_mb(self.workers)
+        return self.max_memory_mb or None
 
     def fingerprint(self) -> str:
         """What decides a successful record's content; limits only decide failures."""
@@ -191,6 +204,54 @@ def _special_file(path: str) -> str | None:
     return "not a file"
 
 
+# --- memory: a ceiling per worker -------------------------------------------
+
+_MEMORY_SHARE = 0.8  # of the machine's memory, shared among the workers by default
+_MIN_DEFAULT_MEMORY_MB = 1024
+_memory_limit_mb: int | None = None  # the ceiling set in this process, for the error message
+
+
+def default_max_memory_mb(workers: int) -> int:
+    """Each worker's share of 80% of this machine's memory (at least 1 GiB): the
+    workers together stay below what the kernel's out-of-memory killer acts on."""
+    try:
+        total_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    except (ValueError, OSError, AttributeError):  # not POSIX: no way to tell
+        return 0
+    return max(_MIN_DEFAULT_MEMORY_MB, int(total_mb * _MEMORY_SHARE) // max(1, workers))
+
+
+def limit_memory(mb: int | None) -> None:
+    """Cap this process's memory at `mb` MiB, so that an allocation past it fails
+    with `MemoryError` (one document's error record) instead of the kernel
+    killing the process, or the machine swapping.
+
+    On Linux the cap is RLIMIT_DATA (heap and private mappings: what documents
+    cost, not the address space that shared libraries and thread stacks
+    reserve); elsewhere RLIMIT_AS.
+    """
+    global _memory_limit_mb
+    if not mb:
+        return
+    import resource
+
+    which = resource.RLIMIT_DATA if sys.platform.startswith("linux") else resource.RLIMIT_AS
+    _, hard = resource.getrlimit(which)
+    limit = mb * 2**20 if hard == resource.RLIM_INFINITY else min(mb * 2**20, hard)
+    resource.setrlimit(which, (limit, hard))
+    _memory_limit_mb = mb
+
+
+class OutOfMemory(LimitExceeded):
+    """One document needed more memory than the worker's ceiling (`--max-memory`)."""
+
+    code = "too_large"
+
+    def __init__(self, **kwargs):
+        limit = f" of {_memory_limit_mb:,} MiB" if _memory_limit_mb else ""
+        super().__init__(f"needs more memory than the worker's limit{limit} (--max-memory)", **kwargs)
+
+
 # --- one document ----------------------------------------------------------
 
 _pipelines: dict[Options, Pipeline] = {}
@@ -227,16 +288,22 @@ def process_one(index: int, path: str, options: Options, unit: str) -> Outcome:
         err = UnsupportedFormat(f"unsupported file type {extension or '(no extension)'}; referat reads "
                                 + " ".join(sorted(SUPPORTED_EXTENSIONS)))
         return _outcome(index, path, failed(path, err, stage="ingest"), unit)
+    out_of_memory = False
     try:
         with time_limit(options.timeout_s):
             doc = pipeline.process(path)
             return _outcome(index, path, doc, unit)
     except DocumentTimeout as err:
         doc = failed(path, err, stage="pipeline")
+    except MemoryError:  # its record is made below, once the traceback has let go of the frames
+        out_of_memory = True
     except Exception as err:  # a bug must cost one document, not the batch
         log.debug("%s: unexpected error", path, exc_info=True)
         doc = failed(path, ReferatError(f"unexpected error: {type(err).__name__}: {err}",
                                         code="internal"), stage="pipeline")
+    if out_of_memory:
+        gc.collect()
+        doc = failed(path, OutOfMemory(), stage="pipeline")
     return _outcome(index, path, doc, unit)
 
 
@@ -331,14 +398,20 @@ def _thread_time_limit(seconds: float):
 Task = tuple[int, str]
 
 
-def _worker_main(conn, options: Options, unit: str, log_level: int) -> None:
+def _worker_main(conn, options: Options, unit: str, log_level: int, memory_mb: int | None = None) -> None:
     """A local worker: load the models once, then process what the parent sends."""
-    logging.basicConfig(level=log_level, format="referat: %(levelname)s: %(message)s")
+    from referat.cli.terminal import log_to_stderr
+
+    log_to_stderr(log_level)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     for threads in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(threads, "1")  # N workers use N cores, not N times all of them
     try:
+        limit_memory(memory_mb)
         loaded_pipeline(options)
+    except MemoryError:
+        conn.send(("fatal", f"the models do not fit in the memory limit of {memory_mb:,} MiB (--max-memory)"))
+        return
     except Exception as err:
         conn.send(("fatal", str(err) if isinstance(err, ReferatError) else f"{type(err).__name__}: {err}"))
         return
@@ -361,10 +434,11 @@ def _worker_main(conn, options: Options, unit: str, log_level: int) -> None:
 class _Worker:
     """A worker process, its end of the pipe, and the task it is working on."""
 
-    def __init__(self, ctx, options: Options, unit: str):
+    def __init__(self, ctx, options: Options, unit: str, memory_mb: int | None = None):
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_worker_main, name="referat-worker", daemon=True,
-                                   args=(child, options, unit, logging.getLogger().getEffectiveLevel()))
+                                   args=(child, options, unit, logging.getLogger().getEffectiveLevel(),
+                                         memory_mb))
         with _main_script_hidden():
             self.process.start()
         child.close()
@@ -422,15 +496,22 @@ class WorkerPool:
     def __init__(self, config: BatchConfig):
         self.ctx = multiprocessing.get_context(_START_METHOD)
         self.options, self.unit = config.options, config.unit
+        self.memory_mb = config.memory_limit_mb
         self.workers = [self.new_worker() for _ in range(config.workers)]
 
     def new_worker(self) -> _Worker:
-        return _Worker(self.ctx, self.options, self.unit)
+        return _Worker(self.ctx, self.options, self.unit, self.memory_mb)
 
     def close(self) -> None:
         while self.workers:
             w = self.workers.pop()
             w.stop(kill=w.task is not None)
+
+
+def _hard_limit(options: Options) -> float | None:
+    """Seconds after which a document still running is stopped by killing its worker:
+    the soft limit, plus a grace period for code stuck in C to come back."""
+    return options.timeout_s + max(_KILL_GRACE_S, options.timeout_s / 2) if options.timeout_s else None
 
 
 def _local_outcomes(tasks: Iterable[Task], config: BatchConfig,
@@ -442,7 +523,7 @@ def _local_outcomes(tasks: Iterable[Task], config: BatchConfig,
     document gets a `timeout` record; a worker that dies gets an `internal` one.
     """
     options, unit = config.options, config.unit
-    hard_limit = options.timeout_s + max(_KILL_GRACE_S, options.timeout_s / 2) if options.timeout_s else None
+    hard_limit = _hard_limit(options)
     if pool is None or not pool.workers:  # none started yet, or a batch run twice
         pool = WorkerPool(config)
     workers = pool.workers
@@ -482,8 +563,10 @@ def _local_outcomes(tasks: Iterable[Task], config: BatchConfig,
                         code = w.process.exitcode
                         if w.task is None:
                             raise BatchError(f"a worker died while starting (exit code {code})")
+                        limit = (f"; it may have hit its memory limit of {pool.memory_mb:,} MiB"
+                                 if pool.memory_mb else "")
                         outcome = _failed_outcome(*w.task, "internal",
-                                                  f"the worker process died (exit code {code})", unit)
+                                                  f"the worker process died (exit code {code}{limit})", unit)
                         workers[i] = pool.new_worker()
                 elif w.task is not None and time.monotonic() > w.deadline:
                     w.stop(kill=True)
@@ -496,11 +579,53 @@ def _local_outcomes(tasks: Iterable[Task], config: BatchConfig,
         pool.close()
 
 
+def _dask_task(index: int, path: str, options: Options, unit: str, memory_mb: int | None) -> Outcome:
+    """`process_one` on a Dask worker, under the limits a local worker has.
+
+    The worker process gets its memory ceiling with its first document. A
+    document still running at the hard time limit (stuck in C, where the time
+    limit's exception cannot reach it, and where it may hold the GIL) ends its
+    worker process: faulthandler's watchdog runs in a C thread of its own and
+    needs no GIL. The Dask nanny starts a new worker; the client tries the
+    document once more and then reports it (`_dask_outcomes`).
+    """
+    import faulthandler
+
+    if memory_mb and _memory_limit_mb is None:
+        limit_memory(memory_mb)
+    hard_limit = _hard_limit(options)
+    if not hard_limit:
+        return process_one(index, path, options, unit)
+    deadline = time.monotonic() + hard_limit
+
+    def _stretch(more: float) -> None:
+        nonlocal deadline
+        deadline += more
+        faulthandler.dump_traceback_later(deadline - time.monotonic(), exit=True, file=_watchdog_sink())
+
+    faulthandler.dump_traceback_later(hard_limit, exit=True, file=_watchdog_sink())
+    try:
+        with limits.stretching(_stretch):
+            return process_one(index, path, options, unit)
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+
+
+@functools.lru_cache(maxsize=1)
+def _watchdog_sink():
+    """Where the watchdog's traceback goes: nowhere (the record says what happened)."""
+    return open(os.devnull, "w")  # noqa: SIM115 (open for the life of the process)
+
+
 def _dask_outcomes(tasks: Iterable[Task], config: BatchConfig) -> Iterator[Outcome]:
     """Run tasks on a Dask cluster, a bounded number in flight, results as they complete.
 
     Each worker process keeps one loaded pipeline (`loaded_pipeline`); input
-    paths must be readable on the workers.
+    paths must be readable on the workers. The limits are those of the local
+    engine (`_dask_task`); a LocalCluster's scheduler gives a task whose
+    worker died up at once, and sends each worker one task at a time. Such a
+    task is tried again here, `_DASK_RETRIES` times (it may have shared its
+    worker with a stuck document), then reported.
     """
     try:
         from dask.distributed import Client, LocalCluster, as_completed
@@ -515,18 +640,30 @@ def _dask_outcomes(tasks: Iterable[Task], config: BatchConfig) -> Iterator[Outco
         except (OSError, TimeoutError, ValueError) as err:
             raise BatchError(f"cannot reach the Dask scheduler at {config.scheduler}: {err}") from err
     else:
-        cluster = LocalCluster(n_workers=config.workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
+        import dask
+
+        with dask.config.set({"distributed.scheduler.allowed-failures": 0,
+                              "distributed.scheduler.worker-saturation": 1.0}):
+            cluster = LocalCluster(n_workers=config.workers, threads_per_worker=1, processes=True,
+                                   dashboard_address=None)
         client = Client(cluster)
+    # this machine's memory sizes the default ceiling of its own cluster's workers only
+    memory_mb = config.memory_limit_mb if cluster is not None or config.max_memory_mb else None
     try:
-        in_flight = 4 * max(config.workers, len(client.scheduler_info().get("workers", {})))
+        # one document per worker thread: a worker stopped by the watchdog takes no other one with it
+        threads = sum(w.get("nthreads", 1) for w in client.scheduler_info().get("workers", {}).values())
+        in_flight = max(config.workers if cluster is not None else 1, threads)
         pending = iter(tasks)
 
         def submit(task: Task):
             index, path = task
-            return client.submit(process_one, index, path, config.options, config.unit, pure=False)
+            return client.submit(_dask_task, index, path, config.options, config.unit, memory_mb, pure=False)
 
         futures = {}
+        lost: dict[Task, int] = {}  # how often each task's worker died under it
+        submitted: dict[Task, float] = {}
+        started = time.monotonic()
+        hard_limit = _hard_limit(config.options)
         completed = as_completed()
         for task in (t for _, t in zip(range(in_flight), pending)):
             futures[(f := submit(task)).key] = task
@@ -538,8 +675,20 @@ def _dask_outcomes(tasks: Iterable[Task], config: BatchConfig) -> Iterator[Outco
             except ReferatError as err:  # a model that does not load on the workers
                 raise BatchError(f"a worker could not run the pipeline: {err}") from err
             except Exception as err:  # the worker died (KilledWorker) or the task was lost
-                message = f"the Dask task failed: {type(err).__name__}: {err}"
-                outcome = _failed_outcome(*task, "internal", message, config.unit)
+                ran = time.monotonic() - submitted.get(task, started)
+                lost[task] = lost.get(task, 0) + 1
+                if lost[task] <= _DASK_RETRIES:  # perhaps with another document's worker: again
+                    futures[(f := submit(task)).key] = task
+                    submitted[task] = time.monotonic()
+                    completed.add(f)
+                    future.release()
+                    continue
+                if hard_limit and ran >= hard_limit:
+                    outcome = _failed_outcome(*task, "timeout", DocumentTimeout().message
+                                              + f" (its worker stopped, {lost[task]} times)", config.unit)
+                else:
+                    message = f"the Dask task failed: {type(err).__name__}: {err}"
+                    outcome = _failed_outcome(*task, "internal", message, config.unit)
             future.release()
             yield outcome
             task = next(pending, None)

@@ -97,11 +97,11 @@ class RuleComponent:
 class ExternalNERComponent:
     """Merges a statistical NER backend (shipped model, DaCy, a pipeline path)."""
 
-    def __init__(self, name: str, source: str):
+    def __init__(self, name: str, source: str, trust_model: bool = False):
         from referat.annotate.backends import load_backend
 
         self.name = name
-        self.backend = load_backend(source)
+        self.backend = load_backend(source, trust_model)
 
     def __call__(self, doc: Doc) -> Doc:
         from referat.annotate.annotator import merge_backend
@@ -147,9 +147,9 @@ def make_persons(nlp: Language, name: str) -> RuleComponent:
     return RuleComponent(name, FINDERS["persons"])
 
 
-@Language.factory("referat_ner", default_config={"source": "model"}, **_SPANS)
-def make_ner(nlp: Language, name: str, source: str) -> ExternalNERComponent:
-    return ExternalNERComponent(name, source)
+@Language.factory("referat_ner", default_config={"source": "model", "trust_model": False}, **_SPANS)
+def make_ner(nlp: Language, name: str, source: str, trust_model: bool) -> ExternalNERComponent:
+    return ExternalNERComponent(name, source, trust_model)
 
 
 @Language.component("referat_ents", assigns=["doc.ents"])
@@ -158,7 +158,7 @@ def referat_ents(doc: Doc) -> Doc:
     return _spans_to_ents(doc)
 
 
-def build_nlp(ner: str = "model") -> Language:
+def build_nlp(ner: str = "model", trust_model: bool = False) -> Language:
     """Blank Danish with lemmas, every rule component, the `ner` backend, and `referat_ents`."""
     import referat.annotate.lemmas  # noqa: F401  (registers referat_lemmas)
     from referat.lazy import spacy_blank
@@ -168,6 +168,6 @@ def build_nlp(ner: str = "model") -> Language:
     for name in RULE_COMPONENTS:
         nlp.add_pipe(name)
     if ner != "rules":
-        nlp.add_pipe("referat_ner", config={"source": ner})
+        nlp.add_pipe("referat_ner", config={"source": ner, "trust_model": trust_model})
     nlp.add_pipe("referat_ents")
     return nlp

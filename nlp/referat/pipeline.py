@@ -39,6 +39,7 @@ class Options:
     timeout_s: float = 120.0
     ocr: str = "auto"  # "auto" (pages without a usable text layer), "always", "never"
     ocr_threads: int = 1  # pages OCR'd at once (the batch sets it from --workers)
+    trust_model: bool = False  # load a third-party spaCy pipeline (--ner dacy or a path): it can run code
 
     def __post_init__(self) -> None:
         if self.ocr not in OCR_MODES:
@@ -62,7 +63,7 @@ class Pipeline:
         if self._annotator is None and self.options.annotate:
             from referat.annotate import load_annotator
 
-            self._annotator = load_annotator(self.options.ner)
+            self._annotator = load_annotator(self.options.ner, self.options.trust_model)
         return self._annotator
 
     @property

@@ -77,8 +77,32 @@ MODEL_CARD = "README.md"  # documentation: free to edit, not checksummed
 
 
 def _model_files(directory: Path) -> dict[str, Path]:
-    return {p.relative_to(directory).as_posix(): p for p in sorted(directory.rglob("*"))
-            if p.is_file() and p.name not in (CHECKSUMS, MODEL_CARD) and "__pycache__" not in p.parts}
+    """Every file under a model directory but its manifest and card, by relative name.
+
+    Nothing is left out: hidden files, `__pycache__`, a README or SHA256SUMS in
+    a subfolder. A symbolic link (to a file or a folder), a special file or a
+    name the manifest's format cannot carry (a newline, a backslash) is
+    refused, so that what is checked is what is loaded.
+    """
+    from referat.errors import ModelError
+
+    files: dict[str, Path] = {}
+    for root, dirs, names in os.walk(directory, followlinks=False):
+        for name in sorted(dirs + names):
+            path = Path(root) / name
+            relative = path.relative_to(directory).as_posix()
+            if path.is_symlink():
+                raise ModelError(f"model file {relative!r} is a symbolic link: refusing to load what "
+                                 f"{CHECKSUMS} cannot vouch for", path=str(directory))
+            if "\\" in relative or not relative.isprintable():  # sha256sum would escape it
+                raise ModelError(f"model file name {relative!r} cannot be listed in {CHECKSUMS}",
+                                 path=str(directory))
+            if name in names:
+                if not path.is_file():
+                    raise ModelError(f"model file {relative!r} is not a regular file", path=str(directory))
+                if relative not in (CHECKSUMS, MODEL_CARD):
+                    files[relative] = path
+    return dict(sorted(files.items()))
 
 
 def write_checksums(directory: str | Path) -> Path:

@@ -43,7 +43,9 @@ _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 _DATA = "{{data}}"
 PAGE_SIZE = 20  # items per page: the page renders only these, however large the archive
 _UNSAFE_IN_SCRIPT = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
-                                   "\u2028": "\\u2028", "\u2029": "\\u2029"})
+                                   "\u2028": "\\u2028", "\u2029": "\\u2029"}
+                                  # bidi embeddings, overrides, isolates: as escapes, never raw in the page
+                                  | {chr(c): f"\\u{c:04x}" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
 
 
 @lru_cache(maxsize=1)

@@ -27,18 +27,20 @@ from referat.annotate.annotator import Annotator
 
 
 @lru_cache(maxsize=8)
-def load_annotator(ner: str = "model") -> Annotator:
+def load_annotator(ner: str = "model", trust_model: bool = False) -> Annotator:
     """The annotator for a `--ner` choice, loaded once per process.
 
     `ner`: "model" (the default: rules, then the Danish NER model in models/ner
     where the rules leave a line unexplained), "rules" (rules and gazetteers
     only), "dacy" or "dacy:<model>" (an installed DaCy model),
     or the path of a spaCy pipeline whose PER/ORG/LOC entities are merged in.
+    A pipeline that is not referat's own (DaCy, a path) can run code when it
+    loads: it needs `trust_model=True`.
     """
-    return Annotator(ner)
+    return Annotator(ner, trust_model)
 
 
-def load_nlp(ner: str = "model"):
+def load_nlp(ner: str = "model", trust_model: bool = False):
     """A spaCy `Language` (blank Danish + referat components) for notebooks.
 
     Entities land in `doc.spans["referat"]` (labels may overlap each other)
@@ -47,7 +49,7 @@ def load_nlp(ner: str = "model"):
     """
     from referat.components import build_nlp
 
-    return build_nlp(ner)
+    return build_nlp(ner, trust_model)
 
 
 __all__ = ["Annotator", "load_annotator", "load_nlp"]

@@ -22,9 +22,9 @@ from referat.model import Document, Span
 class Annotator:
     """Tags entities; `ner` is "rules", "model", "dacy[:name]" or a spaCy pipeline path."""
 
-    def __init__(self, ner: str = "model"):
+    def __init__(self, ner: str = "model", trust_model: bool = False):
         self.ner = ner
-        self.backend: ExternalNER | None = load_backend(ner)
+        self.backend: ExternalNER | None = load_backend(ner, trust_model)
 
     def spans(self, doc: Document) -> list[Span]:
         """The rule spans of one document (no backend)."""

@@ -128,18 +128,33 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def load_backend(ner: str) -> ExternalNER | None:
-    """The backend for a `--ner` value; None for "rules"."""
+def load_backend(ner: str, trust_model: bool = False) -> ExternalNER | None:
+    """The backend for a `--ner` value; None for "rules".
+
+    referat's own models (the shipped one, or one `referat train ner` made) are
+    loaded after their checksums are verified, from spaCy's own components
+    only. Any other spaCy pipeline (DaCy, a path) is code: its config names
+    functions to call, and spacy-transformers hands settings from its files
+    to transformers. Such a pipeline is loaded only with `trust_model=True`
+    (`--trust-model`).
+    """
     if ner == "rules":
         return None
     if ner == "model":
         return load_shipped_model()
+    path = Path(ner)
+    if not (ner == "dacy" or ner.startswith("dacy:")) and (path / CHECKSUMS).is_file() \
+            and "referat_training" in _meta(path):
+        return load_shipped_model(path)  # trained by `referat train ner`: checked and gated
+    if not trust_model:
+        if not (ner == "dacy" or ner.startswith("dacy:")) and not path.exists():
+            load_pipeline(path)  # says what --ner takes
+        raise ModelError(f"--ner {ner} is a third-party spaCy pipeline, and loading one can run code "
+                         "from its files; give --trust-model to load it if you trust where it came from "
+                         "(referat's own models need no flag)", path=None)
     if ner == "dacy" or ner.startswith("dacy:"):
         name = ner.partition(":")[2] or "small"
         return ExternalNER(load_dacy(name), f"dacy:{name}")
-    path = Path(ner)
-    if (path / CHECKSUMS).is_file() and "referat_training" in _meta(path):
-        return load_shipped_model(path)  # trained by `referat train ner`: checked and gated
     return ExternalNER(load_pipeline(path), f"spacy:{path.name}")
 
 

@@ -38,7 +38,9 @@ def main(
 ) -> None:
     """referat turns minutes (referater) and agendas (dagsordener) into JSONL."""
     level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
-    logging.basicConfig(level=level, format="referat: %(levelname)s: %(message)s")
+    from referat.cli.terminal import log_to_stderr
+
+    log_to_stderr(level)
 
 
 # Verb modules register their commands on `app` when imported.

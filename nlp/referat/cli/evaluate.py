@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from referat.cli import app
+from referat.cli.terminal import shown
 from referat.errors import ReferatError
 from referat.evaluate import evaluate_files
 
@@ -46,7 +47,7 @@ def evaluate(
         result = evaluate_files(pred, gold)
         scores = score_files(pred, gold) if gold_items(gold) else None
     except ReferatError as err:
-        typer.echo(f"referat evaluate: {err}", err=True)
+        typer.echo(f"referat evaluate: {shown(str(err))}", err=True)
         raise typer.Exit(2) from None
     if as_json:
         report = result.report() | ({"decisions": scores.report()} if scores else {})
@@ -55,4 +56,4 @@ def evaluate(
         typer.echo(result.format() + (f"\n{scores.format()}" if scores else ""))
     warning = result.unmatched_warning()
     if warning:
-        typer.echo(f"referat evaluate: warning: {warning}", err=True)
+        typer.echo(f"referat evaluate: warning: {shown(warning)}", err=True)

@@ -35,7 +35,7 @@ def _note_skipped(skipped: list[str]) -> None:
 
 def _note_failed(failed: list[str], path: Path) -> None:
     for problem in failed[:20]:
-        _err(f"referat: error: {shown(str(path))}: {problem}")
+        _err(f"referat: error: {shown(str(path))}: {shown(problem)}")
     if len(failed) > 20:
         _err(f"referat: error: {shown(str(path))}: and {len(failed) - 20} more")
 

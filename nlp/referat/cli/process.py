@@ -60,6 +60,10 @@ def process(
     ner: str = typer.Option(_DEFAULTS.ner, "--ner", metavar="NAME",
                             help="Entity tagger: model (rules + the Danish NER model), rules, dacy, "
                                  "or a spaCy pipeline path."),
+    trust_model: bool = typer.Option(False, "--trust-model",
+                                     help="Allow --ner to load a third-party spaCy pipeline (dacy, a path): "
+                                          "loading one can run code from its files. referat's own models "
+                                          "are checked by checksum and need no flag."),
     classifier: str = typer.Option(_DEFAULTS.classifier, "--classifier", metavar="NAME",
                                    help="Item-type classifier: default, rules, or a model directory."),
     segmenter: str = typer.Option(_DEFAULTS.segmenter, "--segmenter", metavar="NAME",
@@ -75,6 +79,10 @@ def process(
                                   help="Skip (and report) documents with more pages."),
     timeout: float = typer.Option(_DEFAULTS.timeout_s, "--timeout", min=0, metavar="SECONDS",
                                   help="Seconds one document may take (0: no limit)."),
+    max_memory: int = typer.Option(None, "--max-memory", min=0, metavar="MIB", show_default=False,
+                                   help="Memory each worker may use; a document that needs more gets an error "
+                                        "record (too_large). Default: 80% of this machine's memory shared "
+                                        "among the workers; 0: no limit."),
     ocr: Ocr = typer.Option(
         Ocr(_DEFAULTS.ocr), "--ocr",
         help="OCR scanned pages with Tesseract's Danish model: auto (pages without a usable text "
@@ -93,13 +101,14 @@ def process(
     Example: referat process minutes/ -o minutes.jsonl --workers 4
     """
     options = Options(ner=ner, classifier=classifier, segmenter=segmenter, decision_model=decision_model,
-                      max_bytes=int(max_mb * _MB), max_pages=max_pages, timeout_s=timeout, ocr=ocr.value)
+                      max_bytes=int(max_mb * _MB), max_pages=max_pages, timeout_s=timeout, ocr=ocr.value,
+                      trust_model=trust_model)
     bar = None
 
     def report(outcome: Outcome) -> None:
         if not outcome.ok:
             problems = "; ".join(f"{p.message} ({p.code})" for p in outcome.errors)
-            line = f"referat: error: {shown(outcome.path)}: {problems}"
+            line = f"referat: error: {shown(outcome.path)}: {shown(problems)}"
             if bar is not None:
                 bar.say(line)
             else:
@@ -119,7 +128,7 @@ def process(
     try:
         config = BatchConfig(options=options, unit=unit.value, workers=workers,
                              engine="dask" if scheduler else engine.value, scheduler=scheduler,
-                             resume=resume)
+                             resume=resume, max_memory_mb=max_memory)
         batch = Batch(paths, output, config)
         records_on_screen = output == "-" and sys.stdout.isatty()  # a bar would tear them
         with nullcontext() if records_on_screen else progress("process", total=len(batch.todo)) as bar:
@@ -147,5 +156,5 @@ def process(
 
 
 def _fail(message: str, status: int):
-    typer.echo(f"referat: error: {message}", err=True)
+    typer.echo(f"referat: error: {shown(message)}", err=True)
     raise typer.Exit(status)

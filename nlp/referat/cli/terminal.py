@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from typing import NoReturn
 
 import typer
 
 from referat.pipeline import printable_path
+
+LOG_FORMAT = "referat: %(levelname)s: %(message)s"
 
 
 def shown(path: str) -> str:
@@ -31,3 +34,21 @@ def fail(err: Exception, command: str = "referat") -> NoReturn:
         f"{shown(str(getattr(err, 'filename', '') or ''))}: {getattr(err, 'strerror', None) or err}"
     typer.echo(f"{command}: error: {shown(message)}", err=True)
     raise typer.Exit(USAGE_ERROR if isinstance(err, ReferatError) else SOME_FAILED)
+
+
+class ShownFormatter(logging.Formatter):
+    """Log lines through `shown`: a file name or a document's text in a warning
+    cannot act on the terminal (a traceback, with -vv, keeps its lines)."""
+
+    def __init__(self) -> None:
+        super().__init__(LOG_FORMAT)
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return shown(super().formatMessage(record))
+
+
+def log_to_stderr(level: int) -> None:
+    """referat's log lines on stderr, escaped (the command line and its workers)."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(ShownFormatter())
+    logging.basicConfig(level=level, handlers=[handler])

@@ -103,10 +103,10 @@ def train_types(
                                   params=overrides or None, held_out=held_out, force=force,
                                   progress=progress.update, command=command)
     except (ReferatError, ValueError) as err:
-        typer.echo(f"referat train types: {err}", err=True)
+        typer.echo(f"referat train types: {shown(str(err))}", err=True)
         raise typer.Exit(2) from None
     for warning in report.warnings:
-        typer.echo(f"referat train types: WARNING: {warning}", err=True)
+        typer.echo(f"referat train types: WARNING: {shown(warning)}", err=True)
     counts = ", ".join(f"{k} {v}" for k, v in report.stats["by_label"].items())
     origins = ", ".join(f"{k} {v}" for k, v in report.stats["by_origin"].items())
     typer.echo(f"trained {report.backend} on {report.examples} items ({counts}; all labelled items "
@@ -196,10 +196,10 @@ def train_ner(
         report = run_training(list(data), out, seeds, force=force, config=config,
                               max_epochs=max_epochs, command=command)
     except ReferatError as err:
-        typer.echo(f"referat train ner: {err}", err=True)
+        typer.echo(f"referat train ner: {shown(str(err))}", err=True)
         raise typer.Exit(2) from None
     for warning in report.warnings:
-        typer.echo(f"referat train ner: WARNING: {warning}", err=True)
+        typer.echo(f"referat train ner: WARNING: {shown(warning)}", err=True)
     counts = ", ".join(f"{k} {v}" for k, v in report.span_counts.items())
     typer.echo(f"trained on {counts} spans; seeds: " + ", ".join(
         f"{r.seed} (PERSON F1 {r.selection:.3f}, {r.seconds / 60:.1f} min)" for r in report.runs))

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -75,21 +77,54 @@ def read(path: str | Path, *, max_bytes: int = MAX_BYTES, max_pages: int = MAX_P
 
 
 def _read_bytes(path: Path, name: str, max_bytes: int) -> bytes:
+    """The file's bytes, at most `max_bytes`: a regular file only.
+
+    The file is opened without blocking (a FIFO would wait for a writer) and
+    checked by `fstat` on what was opened, so a symlink to `/dev/zero` or a
+    device, whose size reads as 0, is refused before a byte is read; the read
+    itself stops past `max_bytes` in case the file grows meanwhile.
+    """
     try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise InputError("is a directory, not a file", path=name, code="unreadable")
-        if size > max_bytes:
-            raise LimitExceeded(f"{size:,} bytes, more than the limit of {max_bytes:,}", path=name,
-                                code="too_large")
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError as err:
         raise InputError("file not found", path=name, code="not_found") from err
     except PermissionError as err:
         raise InputError("permission denied", path=name, code="unreadable") from err
+    except IsADirectoryError as err:
+        raise InputError("is a directory, not a file", path=name, code="unreadable") from err
     except OSError as err:
-        raise InputError(f"cannot be read ({err.strerror or err})", path=name,
-                         code="unreadable") from err
+        raise InputError(f"cannot be read ({err.strerror or err})", path=name, code="unreadable") from err
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError("is a directory, not a file", path=name, code="unreadable")
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(f"is a {_KINDS.get(stat.S_IFMT(info.st_mode), 'special file')}, "
+                             "not a regular file: not read", path=name, code="unreadable")
+        if info.st_size > max_bytes:
+            raise LimitExceeded(f"{info.st_size:,} bytes, more than the limit of {max_bytes:,}",
+                                path=name, code="too_large")
+        data = _read_at_most(fd, max_bytes + 1)
+    except OSError as err:
+        raise InputError(f"cannot be read ({err.strerror or err})", path=name, code="unreadable") from err
+    finally:
+        os.close(fd)
+    if len(data) > max_bytes:
+        raise LimitExceeded(f"grew past the limit of {max_bytes:,} bytes while it was read", path=name,
+                            code="too_large")
+    return data
+
+
+_KINDS = {stat.S_IFCHR: "character device", stat.S_IFBLK: "block device", stat.S_IFIFO: "FIFO (named pipe)",
+          stat.S_IFSOCK: "socket"}
+
+
+def _read_at_most(fd: int, limit: int) -> bytes:
+    chunks, left = [], limit
+    while left > 0 and (chunk := os.read(fd, min(left, 1 << 24))):
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 __all__ = ["PAGED_READERS", "READERS", "OcrSettings", "read", "reader"]

@@ -29,17 +29,19 @@ _P, _TBL, _SDT, _SDT_CONTENT = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtCon
 
 
 MAX_UNPACKED = 64 * 2**20
-"""Bytes the XML parts may inflate to: a zip bomb is refused before it is parsed."""
+"""Bytes the package's compressible parts may inflate to: whatever their names, the
+main part among them (its name is free), so a zip bomb is refused before it is parsed."""
+
+MAX_MEMBER_RATIO = 1.25
+"""A part whose unpacked size is at most this times its packed size (an image, or a
+part stored uncompressed) costs what the file itself costs, already bounded by
+`--max-mb`; every other part counts towards `MAX_UNPACKED`."""
 
 
 def read_docx(data: bytes, *, path: str, max_pages: int) -> tuple[list[str], None, None]:
     """One page: the document body as lines."""
     try:
-        unpacked = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist()
-                       if info.filename.endswith((".xml", ".rels")))
-        if unpacked > MAX_UNPACKED:
-            raise LimitExceeded(f"its XML unpacks to {unpacked / 2**20:,.0f} MiB, more than the limit "
-                                f"of {MAX_UNPACKED / 2**20:,.0f} MiB", path=path, code="too_large")
+        _check_unpacked_size(zipfile.ZipFile(io.BytesIO(data)), path)
         document = open_docx(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError,
             lxml.etree.XMLSyntaxError) as err:
@@ -47,6 +49,22 @@ def read_docx(data: bytes, *, path: str, max_pages: int) -> tuple[list[str], Non
     writer = LineWriter()
     _write_blocks(writer, document.element.body, document)
     return [writer.text()], None, None
+
+
+def _check_unpacked_size(package: zipfile.ZipFile, path: str) -> None:
+    """Refuse a package whose parts inflate past `MAX_UNPACKED`, judged from the sizes
+    the zip directory declares: zipfile never unpacks a stored or deflated part
+    past its declared size."""
+    odd = [info.filename for info in package.infolist()
+           if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)]
+    if odd:  # Word writes neither; bzip2 and lzma would unpack a whole block at a time
+        raise InputError(f"broken Word document (part {odd[0]!r} is compressed with a method Word "
+                         "does not use)", path=path, code="corrupt")
+    inflating = sum(info.file_size for info in package.infolist()
+                    if info.file_size > MAX_MEMBER_RATIO * info.compress_size)
+    if inflating > MAX_UNPACKED:
+        raise LimitExceeded(f"what it holds unpacks to {inflating / 2**20:,.0f} MiB, more than the limit "
+                            f"of {MAX_UNPACKED / 2**20:,.0f} MiB", path=path, code="too_large")
 
 
 def _blocks(parent):

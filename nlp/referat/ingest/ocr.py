@@ -180,7 +180,10 @@ class Tesseract:
         if iterator is None:
             return ""
         for line in t.iterate_level(iterator, t.RIL.TEXTLINE):
-            text = (line.GetUTF8Text(t.RIL.TEXTLINE) or "").strip()
+            try:
+                text = (line.GetUTF8Text(t.RIL.TEXTLINE) or "").strip()
+            except RuntimeError:  # tesserocr's "No text returned": a line found, no text in it
+                continue
             if not text or (line.Confidence(t.RIL.TEXTLINE) < junk_below and not _REAL_WORD.search(text)):
                 continue
             lines.append(text)

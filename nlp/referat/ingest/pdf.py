@@ -113,6 +113,7 @@ def _rendered(pdf: pdfium.PdfDocument, indices: list[int], path: str) -> Iterato
     for index in indices:
         dpi = _scan_dpi(pdf, index) or settings["dpi"]
         dpi = min(max(dpi, settings["min_dpi"]), settings["max_dpi"])
+        _check_images(pdf, index, settings["max_pixels"], path)
         page = pdf[index]
         try:
             width, height = page.get_size()
@@ -127,6 +128,21 @@ def _rendered(pdf: pdfium.PdfDocument, indices: list[int], path: str) -> Iterato
         finally:
             page.close()
         yield PageImage(image, round(dpi))
+
+
+def _check_images(pdf: pdfium.PdfDocument, index: int, max_pixels: int, path: str) -> None:
+    """Refuse a page holding an image larger than `max_pixels` before it is rendered:
+    PDFium decodes every image whole, whatever the scale it draws it at, so a few
+    kilobytes of deflated zeros would unpack to gigabytes."""
+    page = pdf[index]
+    try:
+        for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3):
+            width, height = image.get_px_size()
+            if width * height > max_pixels:
+                raise LimitExceeded(f"page {index + 1} holds an image of {width} × {height} pixels, more "
+                                    f"than the limit of {max_pixels:,}", path=path, code="too_large")
+    finally:
+        page.close()
 
 
 def _page_text(pdf: pdfium.PdfDocument, index: int, path: str) -> str:

@@ -34,20 +34,29 @@
 
   var $ = function (id) { return document.getElementById(id); };
 
+  // Bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) would make the page show
+  // something other than what the text says ("Trojan Source"): they are shown as tokens, never applied.
+  var BIDI = /[\u202A-\u202E\u2066-\u2069]/g;
+  function visible(text) {
+    return String(text).replace(BIDI, function (c) {
+      return "\u27E8U+" + c.charCodeAt(0).toString(16).toUpperCase() + "\u27E9";
+    });
+  }
+
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
     if (attrs) {
       Object.keys(attrs).forEach(function (key) {
         var value = attrs[key];
         if (value === null || value === undefined || value === false) { return; }
-        if (key === "text") { node.textContent = value; }
+        if (key === "text") { node.textContent = visible(value); }
         else if (key === "cls") { node.className = value; }
         else { node.setAttribute(key, value === true ? "" : String(value)); }
       });
     }
     (children || []).forEach(function (child) {
       if (child !== null && child !== undefined) {
-        node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+        node.appendChild(typeof child === "string" ? document.createTextNode(visible(child)) : child);
       }
     });
     return node;
@@ -305,6 +314,7 @@
     end = shownEnd;
     var cuts = [start, end];
     spans.forEach(function (s) { cuts.push(s.start, s.end); });
+    rec.text.slice(start, end).replace(BIDI, function (c, at) { cuts.push(start + at, start + at + 1); return c; });
     cuts = cuts.filter(function (c, i, a) { return a.indexOf(c) === i; }).sort(function (a, b) { return a - b; });
     var box = el("div", { cls: "text", "data-start": start, "data-end": end });
     box.referat = { d: d, item: item };
@@ -315,7 +325,8 @@
       var cover = [];
       spans.forEach(function (s, k) { if (s.start <= a && s.end >= b) { cover.push(k); } });
       var seg = el("span", { cls: cover.length ? "seg ent" : "seg", "data-o": a });
-      seg.textContent = rec.text.slice(a, b);
+      seg.textContent = visible(rec.text.slice(a, b));
+      if (seg.textContent.length !== b - a) { seg.setAttribute("data-len", b - a); }  // a bidi token
       if (cover.length) {
         cover.sort(function (x, y) { return lvl[x] - lvl[y]; });
         seg.setAttribute("data-s", cover.map(function (k) { return ids[k]; }).join(" "));
@@ -575,20 +586,24 @@
     return all.length === 1 ? all[0].referat : null;
   }
 
+  function segLength(seg) {  // characters of the text a segment stands for (a bidi token stands for one)
+    return seg.hasAttribute("data-len") ? Number(seg.getAttribute("data-len")) : seg.textContent.length;
+  }
+
   function pointOffset(node, offset) {
     var box = node.nodeType === 1 ? node : node.parentNode;
     var tag = box.closest ? box.closest(".tag") : null;
     if (tag) {  // inside a label: the position right after the span it names
       var prev = tag.previousSibling;
       while (prev && !(prev.classList && prev.classList.contains("seg"))) { prev = prev.previousSibling; }
-      return prev ? Number(prev.getAttribute("data-o")) + prev.textContent.length : null;
+      return prev ? Number(prev.getAttribute("data-o")) + segLength(prev) : null;
     }
     if (node.nodeType === 3) {
       var seg = node.parentNode;
-      return seg.hasAttribute("data-o") ? Number(seg.getAttribute("data-o")) + offset : null;
+      return seg.hasAttribute("data-o") ? Number(seg.getAttribute("data-o")) + Math.min(offset, segLength(seg)) : null;
     }
     if (node.classList && node.classList.contains("seg")) {
-      return Number(node.getAttribute("data-o")) + (offset > 0 ? node.textContent.length : 0);
+      return Number(node.getAttribute("data-o")) + (offset > 0 ? segLength(node) : 0);
     }
     if (node.classList && node.classList.contains("text")) {
       for (var i = offset; i < node.childNodes.length; i++) {
