@@ -91,8 +91,6 @@ LISTED = 2_000
 items, read once per query; one that more match is a lookup per candidate item.
 A short list beats lookups; a long one costs more to build than the lookups of
 the items that the words, the other filters or the first page of hits bring."""
-MAX_EXPANSION = 500
-"""Words a prefix may stand for (`bevill*`); more is a QueryError asking for more letters."""
 
 
 @dataclass
@@ -605,7 +603,7 @@ class Archive:
     def _plan(self, query: str | None, f: Filters) -> _Plan | None:
         """The SQL for a query and filters, or None where nothing can match (a body
         or name the archive does not hold)."""
-        parsed = parse(query, self.stemmer, self._expand)
+        parsed = parse(query, self.stemmer)
         body_ids = None
         if f.body is not None:
             body_ids = self._bodies(f.body)
@@ -643,16 +641,6 @@ class Archive:
             where.append(cond.sql)
             args.extend(cond.args)
         return _Plan(parsed, conds, where, args)
-
-    def _expand(self, prefix: str) -> list[str]:
-        """The archive's words that start with `prefix` (its FTS vocabulary)."""
-        self.db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.items_vocab USING fts5vocab(main, items_fts, row)")
-        words = [r[0] for r in self.db.execute("SELECT term FROM temp.items_vocab WHERE term >= ? AND term < ? "
-                                                "LIMIT ?", (prefix, prefix + "\U0010ffff", MAX_EXPANSION + 1))]
-        if len(words) > MAX_EXPANSION:
-            raise QueryError(f"{prefix}* stands for more than {MAX_EXPANSION} different words in the archive; "
-                             "write more of the word")
-        return words
 
     def _bodies(self, body: str) -> list[int]:
         key = body_key(body) or body.casefold()
@@ -710,8 +698,11 @@ class _Plan:
 
     def sql(self, limit: int) -> str:
         if self.query.match:
-            return (f"WITH m AS (SELECT i.id AS id, items_fts.rank AS rank {self.source()} "
-                    f"ORDER BY items_fts.rowid DESC LIMIT {RANKED}) {_HIT} ORDER BY m.rank LIMIT ?")
+            # Ranked as ids first, then the page's rows read: reading every ranked
+            # item's text before the sort took most of a query's time.
+            return (f"WITH ranked AS (SELECT i.id AS id, items_fts.rank AS rank {self.source()} "
+                    f"ORDER BY items_fts.rowid DESC LIMIT {RANKED}), "
+                    f"m AS (SELECT id, rank FROM ranked ORDER BY rank, id DESC LIMIT ?) {_HIT} ORDER BY m.rank, m.id DESC")
         return (f"WITH m AS (SELECT i.id AS id, NULL AS rank {self.source()} ORDER BY i.id DESC LIMIT ?) "
                 f"{_HIT} ORDER BY i.date DESC, i.document_id, i.number")
 
