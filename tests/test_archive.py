@@ -229,6 +229,20 @@ def test_files_that_are_not_a_usable_archive(tmp_path, content, error, message):
         assert "not a referat archive" not in str(caught.value) or content == "other"
 
 
+@pytest.mark.parametrize("readonly", [True, False], ids=["search", "index"])
+def test_an_archive_of_the_schema_before_is_indexed_again_into_a_new_file(tmp_path, readonly):
+    """Schema 3 had no prefix indexes: FTS5 cannot add them to an index that exists."""
+    path = tmp_path / "archive.sqlite"
+    with Archive(path) as db:
+        db.index([byraad_2016()])
+        db.db.execute(f"PRAGMA user_version = {referat.archive.SCHEMA_VERSION - 1}")
+    before = path.read_bytes()
+    with pytest.raises(NotAnArchive, match=rf"archive schema {referat.archive.SCHEMA_VERSION - 1}; .*"
+                                           "index the records again into a new file"):
+        Archive(path, readonly=readonly)
+    assert path.read_bytes() == before
+
+
 def test_indexing_into_another_sqlite_file_is_refused_and_leaves_it_alone(tmp_path):
     path = tmp_path / "birds.sqlite"
     sqlite3.connect(path).execute("CREATE TABLE birds (name)").connection.commit()
