@@ -15,9 +15,9 @@ as printed (`title`, `text`) and as Danish stems (`title_stem`, `text_stem`,
 see `words.py`). Contentless: the text lives once, in `items`. Prefix indexes
 for prefixes of 3 to 8 letters (`budget*`): without one, FTS5 merges the rows
 of every word with the prefix on each query, a cost that grows with the
-archive (35 ms for `budget*` at 25,000 documents, four times that at
-100,000); with one, a prefix is read like a word. Each length adds about a
-third of the index; a longer prefix names few words and is merged.
+archive (35 ms for `budget*` at 25,000 documents); with one, a prefix is read
+like a word. Each length adds about a third of the full-text index; a longer
+prefix names few words and is merged.
 
 Opening goes through `connect`, which reads the path as a plain file name
 (never as an SQLite URI: `budget#2024.sqlite` is that file) and turns every
