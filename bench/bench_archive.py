@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 
 from referat.archive import Archive
-from referat.model import Document
+from referat.model import Decision, Document
 from referat.resources import shared_dir
 
 BODIES = ("Byråd 2018-2021", "Byråd 2022-2025", "Kommunalbestyrelsen", "Byrådet", "Økonomiudvalget",
@@ -100,9 +100,9 @@ def documents(templates: list[tuple[Document, list]], count: int, seed: int = 0,
             if rng.random() < 0.1:
                 votes = [{"position": "imod", "parties": [rng.choice(PARTIES)], "persons": [], "count": None,
                           "start": begin, "end": end}]
-            item.decision = {"text": doc.text[begin:end], "start": begin, "end": end,
-                             "outcome": rng.choice(OUTCOMES), "unanimous": not votes, "votes": votes,
-                             "evidence": []}
+            item.decision = Decision.from_dict({"text": doc.text[begin:end], "start": begin, "end": end,
+                                                "outcome": rng.choice(OUTCOMES), "unanimous": not votes,
+                                                "votes": votes, "evidence": []})
         if n >= start:
             yield doc
 

@@ -24,6 +24,8 @@ from referat.archive import (
     index_records,
     section_number,
 )
+from referat.archive.query import parse
+from referat.archive.words import words
 from referat.export.jsonl import write_jsonl
 
 
@@ -234,6 +236,20 @@ def test_files_that_are_not_a_usable_archive(tmp_path, content, error, message):
         assert "not a referat archive" not in str(caught.value) or content == "other"
 
 
+@pytest.mark.parametrize("readonly", [True, False], ids=["search", "index"])
+def test_an_archive_of_the_schema_before_is_indexed_again_into_a_new_file(tmp_path, readonly):
+    """Schema 3 had no prefix indexes: FTS5 cannot add them to an index that exists."""
+    path = tmp_path / "archive.sqlite"
+    with Archive(path) as db:
+        db.index([byraad_2016()])
+        db.db.execute(f"PRAGMA user_version = {referat.archive.SCHEMA_VERSION - 1}")
+    before = path.read_bytes()
+    with pytest.raises(NotAnArchive, match=rf"archive schema {referat.archive.SCHEMA_VERSION - 1}; .*"
+                                           "index the records again into a new file"):
+        Archive(path, readonly=readonly)
+    assert path.read_bytes() == before
+
+
 def test_indexing_into_another_sqlite_file_is_refused_and_leaves_it_alone(tmp_path):
     path = tmp_path / "birds.sqlite"
     sqlite3.connect(path).execute("CREATE TABLE birds (name)").connection.commit()
@@ -319,6 +335,52 @@ def test_text_hits_are_ranked_and_marked(archive):
     ranked = archive.search("tillægsbevilling OR vintertjeneste OR bevilling")
     assert ranked[0].title == "Tillægsbevilling til vintertjeneste"  # in the title and twice in the text
     assert [h.rank for h in ranked] == sorted(h.rank for h in ranked)
+
+
+def _items_with_words_starting(archive, head: tuple[str, ...], prefix: str) -> set[tuple[str, int]]:
+    """What a prefix query must find, read from the items' text without FTS5: a
+    title or text where the words `head` are followed by a word starting with `prefix`."""
+    out = set()
+    for source, number, title, text in archive.db.execute(
+            "SELECT d.source, i.number, i.title, i.text FROM items i JOIN documents d ON d.id = i.document_id"):
+        for field in (title or "", text or ""):
+            seen = words(field)
+            if any(seen[n:n + len(head)] == list(head) and seen[n + len(head)].startswith(prefix)
+                   for n in range(len(seen) - len(head))):
+                out.add((Path(source).name, number))
+    return out
+
+
+def _spelled_out(archive, head: tuple[str, ...], prefix: str) -> str:
+    """The prefix as the archive searched it before FTS5's own prefix queries: an
+    OR of the archive's words that start with it."""
+    archive.db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab USING fts5vocab(main, items_fts, row)")
+    vocabulary = [r[0] for r in archive.db.execute("SELECT term FROM temp.vocab WHERE term >= ? AND term < ?",
+                                                   (prefix, prefix + "\U0010ffff"))]
+    return "{title text} : (" + " OR ".join('"' + " ".join([*head, w]) + '"' for w in vocabulary) + ")"
+
+
+@pytest.mark.parametrize("query", ["bevill*", "anlægs*", "budget*", "kommun*", "byråd*", "frikort*",
+                                   '"til efter"*', '"taget til"*'])
+def test_a_prefix_finds_every_item_with_a_word_that_starts_with_it(archive, query):
+    *head, prefix = words(query)
+    expected = _items_with_words_starting(archive, tuple(head), prefix)
+    assert expected, "the table should hold prefixes the archive has"
+    assert set(found(archive.search(query, closed=True, limit=1000))) == expected
+    before = {r[0] for r in archive.db.execute("SELECT rowid FROM items_fts WHERE items_fts MATCH ?",
+                                                (_spelled_out(archive, tuple(head), prefix),))}
+    now = {r[0] for r in archive.db.execute("SELECT rowid FROM items_fts WHERE items_fts MATCH ?",
+                                             (parse(query).match,))}
+    assert now == before
+
+
+def test_ranking_reads_the_text_of_the_page_only(archive):
+    """The ranked matches are sorted as ids; only the page's items are read whole."""
+    plan = archive.explain("godkendt")
+    assert plan.index("SCAN ranked") < plan.index("SCAN m"), plan
+    hits = archive.search("godkendt", closed=True, limit=3)
+    assert [h.rank for h in hits] == sorted(h.rank for h in hits)
+    assert found(hits) == found(archive.search("godkendt", closed=True, limit=1000))[:3]
 
 
 @pytest.mark.parametrize("party, expected", [

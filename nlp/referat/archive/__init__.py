@@ -92,8 +92,6 @@ LISTED = 2_000
 items, read once per query; one that more match is a lookup per candidate item.
 A short list beats lookups; a long one costs more to build than the lookups of
 the items that the words, the other filters or the first page of hits bring."""
-MAX_EXPANSION = 500
-"""Words a prefix may stand for (`bevill*`); more is a QueryError asking for more letters."""
 
 
 @dataclass
@@ -586,7 +584,10 @@ class Archive:
             if plan is None:
                 return empty
             self.db.execute("DROP TABLE IF EXISTS temp.matched")
-            self.db.execute(f"CREATE TEMP TABLE matched AS SELECT i.id AS id {plan.source()}", plan.where_args)
+            # The columns the facets count are copied as the items are read: one pass
+            # over the matches, not a lookup of each item per facet.
+            self.db.execute("CREATE TEMP TABLE matched AS SELECT i.id AS id, i.body_id AS body_id, i.year AS year, "
+                            f"i.type AS type, i.outcome AS outcome {plan.source()}", plan.where_args)
             try:
                 total = self.db.execute("SELECT count(*) FROM temp.matched").fetchone()[0]
                 out = {}
@@ -609,7 +610,7 @@ class Archive:
     def _plan(self, query: str | None, f: Filters) -> _Plan | None:
         """The SQL for a query and filters, or None where nothing can match (a body
         or name the archive does not hold)."""
-        parsed = parse(query, self.stemmer, self._expand)
+        parsed = parse(query, self.stemmer)
         body_ids = None
         if f.body is not None:
             body_ids = self._bodies(f.body)
@@ -648,16 +649,6 @@ class Archive:
             args.extend(cond.args)
         return _Plan(parsed, conds, where, args)
 
-    def _expand(self, prefix: str) -> list[str]:
-        """The archive's words that start with `prefix` (its FTS vocabulary)."""
-        self.db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.items_vocab USING fts5vocab(main, items_fts, row)")
-        words = [r[0] for r in self.db.execute("SELECT term FROM temp.items_vocab WHERE term >= ? AND term < ? "
-                                                "LIMIT ?", (prefix, prefix + "\U0010ffff", MAX_EXPANSION + 1))]
-        if len(words) > MAX_EXPANSION:
-            raise QueryError(f"{prefix}* stands for more than {MAX_EXPANSION} different words in the archive; "
-                             "write more of the word")
-        return words
-
     def _bodies(self, body: str) -> list[int]:
         key = body_key(body) or body.casefold()
         ids = [r[0] for r in self.db.execute("SELECT id FROM bodies WHERE key = ?", (key,))]
@@ -677,14 +668,10 @@ _HIT = ("SELECT i.id, d.doc_id, d.source, i.date, d.body, i.number, i.title, i.t
         " JOIN documents d ON d.id = i.document_id")
 
 _FACET_SQL = {
-    "body": "SELECT b.label, count(*) FROM temp.matched m JOIN items i ON i.id = m.id "
-            "JOIN bodies b ON b.id = i.body_id GROUP BY b.id",
-    "year": "SELECT i.year, count(*) FROM temp.matched m JOIN items i ON i.id = m.id "
-            "WHERE i.year IS NOT NULL GROUP BY i.year",
-    "type": "SELECT i.type, count(*) FROM temp.matched m JOIN items i ON i.id = m.id "
-            "WHERE i.type IS NOT NULL GROUP BY i.type",
-    "outcome": "SELECT i.outcome, count(*) FROM temp.matched m JOIN items i ON i.id = m.id "
-               "WHERE i.outcome IS NOT NULL GROUP BY i.outcome",
+    "body": "SELECT b.label, count(*) FROM temp.matched m JOIN bodies b ON b.id = m.body_id GROUP BY b.id",
+    "year": "SELECT year, count(*) FROM temp.matched WHERE year IS NOT NULL GROUP BY year",
+    "type": "SELECT type, count(*) FROM temp.matched WHERE type IS NOT NULL GROUP BY type",
+    "outcome": "SELECT outcome, count(*) FROM temp.matched WHERE outcome IS NOT NULL GROUP BY outcome",
     "act": "SELECT e.act, count(DISTINCT e.item_id) FROM temp.matched m "
            "JOIN entities e INDEXED BY entities_item ON e.item_id = m.id AND e.label = 'LAW' "
            "WHERE e.act IS NOT NULL GROUP BY e.act",
@@ -714,8 +701,11 @@ class _Plan:
 
     def sql(self, limit: int) -> str:
         if self.query.match:
-            return (f"WITH m AS (SELECT i.id AS id, items_fts.rank AS rank {self.source()} "
-                    f"ORDER BY items_fts.rowid DESC LIMIT {RANKED}) {_HIT} ORDER BY m.rank LIMIT ?")
+            # Ranked as ids first, then the page's rows read: reading every ranked
+            # item's text before the sort took most of a query's time.
+            return (f"WITH ranked AS (SELECT i.id AS id, items_fts.rank AS rank {self.source()} "
+                    f"ORDER BY items_fts.rowid DESC LIMIT {RANKED}), "
+                    f"m AS (SELECT id, rank FROM ranked ORDER BY rank, id DESC LIMIT ?) {_HIT} ORDER BY m.rank, m.id DESC")
         return (f"WITH m AS (SELECT i.id AS id, NULL AS rank {self.source()} ORDER BY i.id DESC LIMIT ?) "
                 f"{_HIT} ORDER BY i.date DESC, i.document_id, i.number")
 

@@ -19,13 +19,21 @@ its stem, searched in the words as printed (`title`, `text`) and in the stems
 of the words a stem changes (`title_stem`, `text_stem`); quoted words,
 phrases and prefixes search the words as printed only. Every word
 reaches FTS5 inside double quotes, so nothing a user types is FTS5 syntax.
+
+A prefix is FTS5's own (`"bevill"*`), read from the index's prefix indexes
+(schema.py). Spelled out as an OR of the archive's words that have the prefix
+(as it was before), a prefix cost a step per word for every row read and a
+scan of the vocabulary: `budget*` took 200 ms at 100,000 documents.
 """
 
 from __future__ import annotations
 
+import heapq
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain, islice
 
 from referat.archive.words import Stemmer, words
 from referat.errors import InputError
@@ -52,22 +60,16 @@ class QueryError(InputError):
 @dataclass(frozen=True)
 class Term:
     """One searched word or phrase: `stem` (a plain word), `exact` (quoted, or
-    several words), or `prefix` (ending in `*`; `expansions` are the words of the
-    archive its last word stands for)."""
+    several words), or `prefix` (ending in `*`: its last word is a prefix)."""
 
     kind: str
     words: tuple[str, ...]
-    expansions: tuple[str, ...] = ()
 
     def fts(self) -> str:
         if self.kind == "stem":
             return f'{_STEMS} : "{self.words[0]}"'
         if self.kind == "prefix":
-            # Spelled out: FTS5 would merge the rows of every word with the prefix
-            # before reading the first; an OR of words is read newest first and stops.
-            head = " ".join(self.words[:-1])
-            phrases = [f'"{head} {word}"' if head else f'"{word}"' for word in self.expansions or self.words[-1:]]
-            return f"{_EXACT} : ({' OR '.join(phrases)})"
+            return f'{_EXACT} : "{" ".join(self.words)}"*'
         return f'{_EXACT} : "{" ".join(self.words)}"'
 
 
@@ -104,19 +106,14 @@ class Query:
         return self.match is None and self.exclude is None
 
 
-def parse(text: str | None, stemmer: Stemmer | None = None, expand=None) -> Query:
-    """Read a query; an empty one (or `*`) matches every item. `expand(prefix)`
-    gives the words a prefix stands for (the archive's vocabulary), or raises
-    QueryError where they are too many."""
+def parse(text: str | None, stemmer: Stemmer | None = None) -> Query:
+    """Read a query; an empty one (or `*`) matches every item."""
     text = (text or "").strip()
     if text in ("", "*"):
         return Query(None, None, ())
     if len(text) > MAX_CHARS:
         raise QueryError(f"the query is {len(text)} characters long; at most {MAX_CHARS}")
     tokens = _tokens(text, stemmer or Stemmer())
-    if expand is not None:
-        tokens = [Term(t.kind, t.words, tuple(expand(t.words[-1]))) if isinstance(t, Term) and t.kind == "prefix"
-                  else t for t in tokens]
     terms = sum(1 for t in tokens if isinstance(t, Term))
     if terms > MAX_TERMS:
         raise QueryError(f"the query has {terms} words and phrases; at most {MAX_TERMS}")
@@ -283,29 +280,25 @@ def _fts(node: Node) -> str:
 
 def snippet(text: str, terms: tuple[Term, ...], stemmer: Stemmer, width: int = 160) -> str | None:
     """About `width` characters of `text` around the most matched terms, each match
-    in [brackets], on one line; None where no term occurs (a match in the title only)."""
-    matched: list[tuple[int, int, int]] = []  # (start, end, term index)
-    for index, term in enumerate(terms):
-        for match in _pattern(term).finditer(text):
-            word = match.group().lower()
-            if term.kind != "stem" or word == term.words[0] or stemmer(word) == term.words[0]:
-                matched.append((match.start(), match.end(), index))
-                if len(matched) >= _MAX_MATCHES:
-                    break
-    if not matched:
+    in [brackets], on one line; None where no term occurs (a match in the title only).
+
+    The text is read from its start only as far as the first window that holds
+    every term: a page of hits on a common word reads each item's first lines."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # `İ` lowers to two characters: keep every position
+        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    matches = _matches(lowered, terms, stemmer)
+    seen: list[tuple[int, int, int]] = []
+    best = _best_window(matches, seen, len(terms), width)
+    if best is None:
         return None
-    matched.sort()
-    best, best_score = 0, -1
-    for start, _, _ in matched:
-        window = max(0, start - width // 4)
-        score = len({t for s, e, t in matched if window <= s and e <= window + width})
-        if score > best_score:
-            best, best_score = window, score
     begin = _word_start(text, best)
     end = _word_end(text, min(len(text), best + width))
     pieces = ["…"] if begin > 0 else []
     position = begin
-    for start, stop, _ in matched:
+    for start, stop, _ in chain(seen, matches):
+        if start >= end:
+            break
         if start >= position and stop <= end:
             pieces += [text[position:start], "[", text[start:stop], "]"]
             position = stop
@@ -315,18 +308,69 @@ def snippet(text: str, terms: tuple[Term, ...], stemmer: Stemmer, width: int = 1
     return " ".join("".join(pieces).split())
 
 
+def _matches(lowered: str, terms: tuple[Term, ...], stemmer: Stemmer) -> Iterator[tuple[int, int, int]]:
+    """(start, end, term index) of each term's matches in a lower-cased text, in the
+    order they occur, read as they are asked for; at most `_MAX_MATCHES` a term."""
+    return heapq.merge(*(islice(_term_matches(lowered, term, index, stemmer), _MAX_MATCHES)
+                         for index, term in enumerate(terms)))
+
+
+def _term_matches(lowered: str, term: Term, index: int, stemmer: Stemmer) -> Iterator[tuple[int, int, int]]:
+    for match in _pattern(term).finditer(lowered):
+        word = match.group()
+        if term.kind != "stem" or word == term.words[0] or stemmer(word) == term.words[0]:
+            yield match.start(), match.end(), index
+
+
+def _best_window(matches: Iterator[tuple[int, int, int]], seen: list[tuple[int, int, int]], terms: int,
+                 width: int) -> int | None:
+    """Where the first `width` characters that hold the most different terms begin
+    (a quarter of the width before a match); None where nothing matched. Stops
+    reading `matches` at the first window that holds all `terms`; what it read is
+    left in `seen`."""
+    best, best_score = None, -1
+    first = anchor = 0
+    while True:
+        if anchor == len(seen):
+            found = next(matches, None)
+            if found is None:
+                break
+            seen.append(found)
+        window = max(0, seen[anchor][0] - width // 4)
+        while seen[-1][0] < window + width and (found := next(matches, None)) is not None:
+            seen.append(found)
+        while seen[first][0] < window:
+            first += 1
+        limit, inside = window + width, set()
+        for start, end, term in islice(seen, first, None):
+            if start >= limit:
+                break
+            if end <= limit:
+                inside.add(term)
+        score = len(inside)
+        if score > best_score:
+            best, best_score = window, score
+            if score == terms:
+                break
+        anchor += 1
+    return best
+
+
 _MAX_MATCHES = 1_000
 _WORDCHAR = r"[^\W_]"
 
 
 @lru_cache(maxsize=256)
 def _pattern(term: Term) -> re.Pattern:
-    """Where a term may occur in a text: a stem starts its words, so candidates
-    are words starting with it (checked against the stemmer after)."""
-    escaped = [re.escape(w) for w in term.words]
-    body = r"[\W_]+".join(escaped)
+    """Where a term may occur in a lower-cased text: a stem starts its words, so
+    candidates are words starting with it (checked against the stemmer after).
+    The first word opens the pattern, its start checked behind it: a pattern
+    that opens with a literal is searched for, several times faster than one
+    tried at every position."""
+    first, *rest = (re.escape(w) for w in term.words)
+    body = "".join(r"[\W_]+" + w for w in rest)
     tail = _WORDCHAR + "*" if term.kind in ("stem", "prefix") else ""
-    return re.compile(rf"(?<!{_WORDCHAR}){body}{tail}(?!{_WORDCHAR})", re.IGNORECASE)
+    return re.compile(rf"{first}(?<!{_WORDCHAR}{first}){body}{tail}(?!{_WORDCHAR})")
 
 
 def _word_start(text: str, position: int) -> int:
