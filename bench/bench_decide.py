@@ -26,17 +26,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from bench_annotate import best_of  # (bench/ is the script's folder: sys.path[0])
+
 from referat.pipeline import Options, Pipeline
 from referat.resources import models_dir, shared_dir
-
-
-def best_of(fn, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.process_time()
-        fn()
-        best = min(best, time.process_time() - start)
-    return best
 
 
 def import_seconds(statement: str) -> float:
