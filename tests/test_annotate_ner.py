@@ -15,7 +15,7 @@ import referat
 from referat.annotate import Annotator
 from referat.annotate.danplus import detokenise, flat_label, outer_entities, read_danplus
 from referat.annotate.gate import candidate_lines
-from referat.annotate.lemmas import is_compound, lemma
+from referat.annotate.lemmas import danish_words, is_compound, lemma, lemma_table, write_table
 from referat.annotate.ner import gather, prf, record_pieces
 from referat.annotate.persons import find_persons, model_name_ok, name_bounds
 from referat.annotate.rules import find_entities
@@ -122,6 +122,24 @@ def test_gate_selects_lines_the_rules_leave_unexplained(line, runs):
 ], ids=lambda v: v)
 def test_lemma_table(word, expected):
     assert lemma(word) == expected
+
+
+def test_the_word_lists_hold_one_lemma_per_form():
+    table = lemma_table()
+    assert len(table) == 553_116 and danish_words() == table.keys()
+    assert "" not in table and table["bevilgede"] == "bevilge"
+
+
+def test_a_table_written_as_word_lists_reads_back_unchanged(tmp_path, monkeypatch):
+    write_table({"kommunerne": "kommune", "Århus": "Aarhus", "æbler": "æble"}, tmp_path)
+    monkeypatch.setattr("referat.annotate.lemmas.config_path", lambda name: tmp_path / name.split("/")[-1])
+    lemma_table.cache_clear()
+    try:
+        assert lemma_table() == {"kommunerne": "kommune", "Århus": "Aarhus", "æbler": "æble"}
+    finally:
+        lemma_table.cache_clear()
+    with pytest.raises(ValueError, match="line break"):
+        write_table({"to\nlinjer": "x"}, tmp_path)
 
 
 def test_compounds_of_dictionary_words():
@@ -233,6 +251,15 @@ def test_pipe_displacy_and_round_trip(nlp, tmp_path):
     doc = again(PROSE)
     assert [(e.label_, e.text) for e in doc.ents] == [(e.label_, e.text) for e in nlp(PROSE).ents]
     assert doc[0].lemma_ == "kommune"
+
+
+def test_the_shipped_models_saved_tokenizer_is_the_one_its_config_builds(nlp):
+    """`load_builtin_pipeline` skips reading the saved tokenizer; that loses nothing only
+    while training leaves the tokenizer as the config builds it."""
+    saved = (models_dir() / "ner" / "tokenizer").read_bytes()
+    assert nlp.tokenizer.to_bytes(exclude=["vocab"]) == saved
+    assert [t.text for t in nlp.tokenizer("jf. § 13, stk. 2, og 1,2 mio. kr.")] == \
+        ["jf.", "§", "13", ",", "stk.", "2", ",", "og", "1,2", "mio.", "kr."]
 
 
 def test_default_annotator_runs_the_model_and_refuses_a_changed_one(tmp_path, monkeypatch):
