@@ -190,6 +190,9 @@ def load_builtin_pipeline(path: Path):
     announce as entry points (spacy-transformers, DaCy: torch, seconds of
     start-up) although this model uses none of them. Its config is read first:
     a component of any other factory is refused, then the plugins are skipped.
+    The saved tokenizer is not read: `referat train ner` leaves the tokenizer
+    as the config builds it, so reading the copy (2,400 special cases and the
+    affix patterns, a second time) would only cost a tenth of a second.
     """
     from spacy import util
     from thinc.api import Config
@@ -208,20 +211,20 @@ def load_builtin_pipeline(path: Path):
     get_all = entry_points.get_all
     entry_points.get_all = lambda: {}
     try:
-        return load_pipeline(path)
+        return load_pipeline(path, exclude=["tokenizer"])
     finally:
         entry_points.get_all = get_all
 
 
-def load_pipeline(path: Path):
-    """A spaCy pipeline from disk, with errors that say what is wrong."""
+def load_pipeline(path: Path, exclude: list[str] | None = None):
+    """A spaCy pipeline from disk (less the parts in `exclude`), with errors that say what is wrong."""
     from referat.lazy import spacy_load
 
     if not path.exists():
         raise ModelError(f"no spaCy pipeline at {path} (--ner takes {', '.join(_NAMED)}, "
                          "dacy:<model> or the directory of a spaCy pipeline)", path=str(path))
     try:
-        nlp = spacy_load(path)
+        nlp = spacy_load(path, exclude=exclude or [])
     except (OSError, ValueError, KeyError, ImportError) as err:
         raise ModelError(f"cannot load the spaCy pipeline: {err}", path=str(path)) from err
     if not any(name == "ner" or "ner" in name or "entity" in name for name in nlp.pipe_names):
