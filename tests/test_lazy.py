@@ -134,6 +134,25 @@ def test_torch_imported_first_leaves_thinc_as_it_is():
         """, importtime=False)
 
 
+def test_spacy_imports_without_its_command_line_which_still_works():
+    """`import spacy` runs its command line's code only when something uses it."""
+    run_python("""
+        import sys
+        import referat, spacy
+        cli = ("spacy.cli._util", "spacy.cli.download", "spacy.cli.train", "weasel", "requests", "typer")
+        assert not [name for name in cli if name in sys.modules]
+        assert spacy.load and spacy.blank("da")("Byrådet godkendte.")[0].text == "Byrådet"
+        assert spacy.info()["spacy_version"] == spacy.__version__
+        from spacy.cli import app
+        from typer.main import get_command
+        assert {"info", "train", "download", "init"} <= set(get_command(app).commands)
+        from spacy.cli.train import train
+        assert callable(train)
+        from spacy.cli import *  # noqa: F403
+        assert callable(init_config)  # noqa: F405
+        """, importtime=False)
+
+
 def test_a_blank_pipeline_loads_no_factory_packages():
     """spacy.blank imports every package that registers a factory; referat's blank imports none."""
     result = run_python("""

@@ -18,6 +18,14 @@ exactly as thinc itself would have set it up. `spacy_load` and
 `spacy_blank` build a `Language` that loads only the entry-point factories
 its config names, so a transformer pipeline still finds `transformer`.
 `spacy_stop_words` reads spaCy's stop-word list without importing spaCy.
+
+`import spacy` also imports all of its command line (`from .cli.info import
+info`): every command, typer, weasel, requests; 350 modules and a fifth of a
+second that a process loading a pipeline never uses. `install()` has
+`spacy.cli` and `spacy.cli.info` made as modules whose code runs the first
+time anything is asked of them (`spacy.info()`, `from spacy.cli import app`,
+`spacy.cli.train`); importing a command's own module (`spacy.cli.train`)
+works as it always did.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ from __future__ import annotations
 import ast
 import importlib
 import importlib.abc
+import importlib.machinery
 import importlib.util
 import sys
 import threading
@@ -34,6 +43,7 @@ from functools import lru_cache
 from pathlib import Path
 
 _lock = threading.Lock()
+_deferred_lock = threading.RLock()  # a deferred module's code may import another
 
 
 class _Loader(importlib.abc.Loader):
@@ -121,8 +131,86 @@ def thinc_torch_on() -> None:
                     namespace[name] = new[name]
 
 
+# --- spaCy's command line, run when it is used -----------------------------------
+
+
+class _DeferredLoader(importlib.abc.Loader):
+    """Makes a module whose code runs the first time one of its attributes is asked for;
+    then the code of every module deferred so runs, in the order they were imported
+    (`spacy.cli`'s `app` has its `info` command only once `spacy.cli.info` has run).
+
+    `ready` names functions the module offers before its code runs (`spacy.cli.info.info`,
+    which `import spacy` takes): a stand-in that runs the code, then the real function.
+    """
+
+    def __init__(self, loader, ready: tuple[str, ...] = ()):
+        self._loader = loader
+        self._ready = ready
+
+    def create_module(self, spec):
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module) -> None:
+        loader = self._loader
+
+        def run_code() -> None:
+            if vars(module).pop("__getattr__", None) is not None:
+                loader.exec_module(module)
+
+        def __getattr__(name: str):
+            if name.startswith("__") and name.endswith("__") and name != "__all__":
+                # the import system's probes (`hasattr(module, "__path__")`) are no use
+                raise AttributeError(f"module {module.__name__!r} has no attribute {name!r}")
+            _run_deferred()
+            return getattr(module, name)
+
+        def stand_in(name: str):
+            def call(*args, **kwargs):
+                _run_deferred()
+                return getattr(module, name)(*args, **kwargs)
+            call.__name__ = call.__qualname__ = name
+            return call
+
+        module.__getattr__ = __getattr__
+        for name in self._ready:
+            setattr(module, name, stand_in(name))
+        _deferred.append(run_code)
+
+    def __getattr__(self, name):  # get_code, get_source, ... for inspect and linecache
+        return getattr(self._loader, name)
+
+
+_deferred: list = []  # the code of deferred modules, not yet run
+
+
+def _run_deferred() -> None:
+    with _deferred_lock:
+        while _deferred:
+            _deferred.pop(0)()
+
+
+class _DeferredSpacyCli(importlib.abc.MetaPathFinder):
+    """Gives `spacy.cli` and `spacy.cli.info` deferred loaders, once each."""
+
+    _modules = {"spacy.cli": (), "spacy.cli.info": ("info",)}
+
+    def find_spec(self, name, path=None, target=None):
+        if name not in self._modules:
+            return None
+        if name == "spacy.cli.info":  # the last of the two
+            sys.meta_path.remove(self)
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is None or spec.loader is None:
+            return None
+        spec.loader = _DeferredLoader(spec.loader, self._modules[name])
+        return spec
+
+
 def install() -> None:
-    """Have thinc import without torch from now on (see the module docstring)."""
+    """Have thinc import without torch, and spaCy without its command line, from now on
+    (see the module docstring)."""
+    if "spacy" not in sys.modules and not any(isinstance(f, _DeferredSpacyCli) for f in sys.meta_path):
+        sys.meta_path.insert(0, _DeferredSpacyCli())
     if "thinc" in sys.modules or "torch" in sys.modules:
         return
     if not any(isinstance(f, _ThincWithoutTorch) for f in sys.meta_path):
