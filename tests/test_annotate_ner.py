@@ -16,6 +16,7 @@ from referat.annotate import Annotator
 from referat.annotate.danplus import detokenise, flat_label, outer_entities, read_danplus
 from referat.annotate.gate import candidate_lines
 from referat.annotate.lemmas import danish_words, is_compound, lemma, lemma_table, write_table
+from referat.annotate import ner as ner_module
 from referat.annotate.ner import gather, prf, record_pieces
 from referat.annotate.persons import find_persons, model_name_ok, name_bounds
 from referat.annotate.rules import find_entities
@@ -204,6 +205,30 @@ def test_records_learn_persons_and_leave_other_labels_unknown(tmp_path):
     train, heldout, count = record_pieces(path)
     [piece] = train + heldout
     assert count == 1 and piece.ents == [(16, 26, "PERSON")] and piece.missing == [(0, 7)]
+
+
+def test_held_out_documents_are_the_same_wherever_the_archive_lies(tmp_path):
+    """The held-out side is keyed on the document's content hash, not on where it was read."""
+    text = "Byrådet takkede Karim Said for indsatsen."
+    sides = []
+    for folder in ("/home/a/arkiv", "/mnt/b/kopi"):
+        path = tmp_path / f"{len(sides)}.jsonl"
+        path.write_text("".join(json.dumps({**_record(f"{folder}/{n:03d}.txt", text, [("PERSON", "Karim Said")]),
+                                            "sha256": f"{n:064x}"}) + "\n" for n in range(100)),
+                        encoding="utf-8")
+        train, heldout, _ = record_pieces(path)
+        sides.append(sorted(p.origin.rsplit("/", 1)[1] for p in heldout))
+    assert sides[0] == sides[1] and 0 < len(sides[0]) < 100
+
+
+def test_a_few_documents_all_held_out_are_learnt_from(tmp_path):
+    text = "Byrådet takkede Karim Said for indsatsen."
+    held = [n for n in range(200) if ner_module._held_out(f"{n:064x}")][:2]
+    path = tmp_path / "gold.jsonl"
+    path.write_text("".join(json.dumps({**_record(f"{n}.txt", text, [("PERSON", "Karim Said")]),
+                                        "sha256": f"{n:064x}"}) + "\n" for n in held), encoding="utf-8")
+    data = gather([path])
+    assert len(data.train) == 2 and "records_heldout" not in data.scored
 
 
 def test_broken_record_names_file_and_line(tmp_path):

@@ -126,7 +126,7 @@ def record_pieces(path: Path, fill: Callable[[str], list[tuple[int, int, str]]] 
             ents += [(s, e, label) for s, e, label in fill(text)
                      if label not in carried and not any(s < te and ts < e for ts, te, _ in taken)]
         name = str(record.get("source") or record.get("doc") or record.get("doc_id") or number)
-        target = heldout if _held_out(name) else train
+        target = heldout if _held_out(str(record.get("sha256") or Path(name).name)) else train
         for offset, piece in chunks(text):
             end = offset + len(piece)
             inside = [(s - offset, e - offset, label) for s, e, label in ents if offset <= s and e <= end]
@@ -135,8 +135,10 @@ def record_pieces(path: Path, fill: Callable[[str], list[tuple[int, int, str]]] 
     return train, heldout, records
 
 
-def _held_out(name: str) -> bool:
-    return int(hashlib.sha256(name.encode("utf-8")).hexdigest()[:8], 16) % HELDOUT_SHARE == 0
+def _held_out(key: str) -> bool:
+    """Is this document held out? Keyed on its content hash (else its file name), so a
+    document lands on the same side wherever the archive lies and whoever trains."""
+    return int(hashlib.sha256(key.encode("utf-8")).hexdigest()[:8], 16) % HELDOUT_SHARE == 0
 
 
 def gather(sources: list[Path], fill: Callable[[str], list[tuple[int, int, str]]] | None = None
@@ -164,8 +166,11 @@ def gather(sources: list[Path], fill: Callable[[str], list[tuple[int, int, str]]
             raise InputError("neither a DaN+ folder nor referat records (*.jsonl)", path=str(source))
         for path in files:
             train, heldout, records = record_pieces(path, fill)
+            if not train:  # a few documents, all on the held-out side: learn from them instead
+                train, heldout = heldout, []
             data.train += train
-            data.scored.setdefault("records_heldout", []).extend(heldout)
+            if heldout:
+                data.scored.setdefault("records_heldout", []).extend(heldout)
             data.sources.append(f"{records} referat records from {path}")
     if not data.train:
         raise InputError("no training data in " + ", ".join(map(str, sources)))
