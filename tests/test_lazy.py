@@ -99,6 +99,21 @@ def test_referat_process_and_its_worker_import_neither(minutes, tmp_path):
     assert not names & default_path_forbidden()
 
 
+def test_a_worker_loads_the_pipeline_without_the_command_line():
+    """A worker is a fresh interpreter: typer and the verb modules would be start-up paid for nothing."""
+    run_python("""
+        import multiprocessing, sys
+        from referat.batch import _worker_main
+        from referat.pipeline import Options
+        parent, child = multiprocessing.Pipe()
+        parent.send(None)  # stop once loaded
+        _worker_main(child, Options(ner="rules", classifier="rules"), "document", 30)
+        assert parent.recv() == ("ready", None)
+        cli = sorted(m for m in sys.modules if m.split(".")[0] in ("typer", "click") or m.startswith("referat.cli"))
+        assert not cli, cli
+        """, importtime=False)
+
+
 def test_rules_ner_needs_no_spacy(minutes):
     result = run_python("""
         import sys

@@ -400,7 +400,7 @@ Task = tuple[int, str]
 
 def _worker_main(conn, options: Options, unit: str, log_level: int, memory_mb: int | None = None) -> None:
     """A local worker: load the models once, then process what the parent sends."""
-    from referat.cli.terminal import log_to_stderr
+    from referat.terminal import log_to_stderr
 
     log_to_stderr(log_level)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C

@@ -38,7 +38,7 @@ def main(
 ) -> None:
     """referat turns minutes (referater) and agendas (dagsordener) into JSONL."""
     level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
-    from referat.cli.terminal import log_to_stderr
+    from referat.terminal import log_to_stderr
 
     log_to_stderr(level)
 

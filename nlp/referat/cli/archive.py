@@ -17,7 +17,7 @@ import typer
 
 from referat.cli import app
 from referat.cli.progress import progress
-from referat.cli.terminal import shown
+from referat.terminal import shown
 from referat.errors import ReferatError
 from referat.model import ITEM_TYPES
 from referat.outputs import OutputRefused

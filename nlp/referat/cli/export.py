@@ -11,7 +11,8 @@ import typer
 
 from referat.cli import app
 from referat.cli.progress import progress, track
-from referat.cli.terminal import SOME_FAILED, fail, shown
+from referat.cli.terminal import SOME_FAILED, fail
+from referat.terminal import shown
 from referat.errors import ReferatError
 from referat.export import EXPORTERS, IMPORTERS
 from referat.outputs import check_target

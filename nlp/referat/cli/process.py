@@ -14,7 +14,7 @@ import typer
 from referat.batch import SUPPORTED_EXTENSIONS, Batch, BatchConfig, BatchError, Outcome
 from referat.cli import app
 from referat.cli.progress import progress
-from referat.cli.terminal import shown
+from referat.terminal import shown
 from referat.outputs import OutputRefused, check_target
 from referat.pipeline import Options
 

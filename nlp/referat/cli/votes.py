@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from referat.cli import app
-from referat.cli.terminal import shown
+from referat.terminal import shown
 from referat.errors import ReferatError
 
 
