@@ -99,8 +99,9 @@ def test_referat_process_and_its_worker_import_neither(minutes, tmp_path):
     assert not names & default_path_forbidden()
 
 
-def test_a_worker_loads_the_pipeline_without_the_command_line():
-    """A worker is a fresh interpreter: typer and the verb modules would be start-up paid for nothing."""
+def test_a_worker_loads_the_pipeline_without_the_command_line_or_the_exporters():
+    """A worker is a fresh interpreter: typer, the verb modules and the exporters (it writes
+    JSONL only) would be start-up paid for nothing."""
     run_python("""
         import multiprocessing, sys
         from referat.batch import _worker_main
@@ -111,6 +112,11 @@ def test_a_worker_loads_the_pipeline_without_the_command_line():
         assert parent.recv() == ("ready", None)
         cli = sorted(m for m in sys.modules if m.split(".")[0] in ("typer", "click") or m.startswith("referat.cli"))
         assert not cli, cli
+        exporters = ("docbin", "prodigy", "doccano", "labelstudio", "hf", "parquet", "corrections")
+        assert not [m for m in exporters if f"referat.export.{m}" in sys.modules]
+        from referat.export import EXPORTERS, IMPORTERS
+        assert sorted(EXPORTERS) == sorted(exporters[:-1]) and "review" in IMPORTERS
+        assert EXPORTERS["hf"].TARGET == "folder" and "referat.export.hf" in sys.modules
         """, importtime=False)
 
 

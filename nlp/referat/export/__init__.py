@@ -35,15 +35,15 @@ so memory stays flat however large the archive.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
 from referat.errors import InputError
-from referat.export import corrections, docbin, doccano, hf, labelstudio, parquet, prodigy
 from referat.export.report import ImportReport
 from referat.export.units import Unit, assemble, units
 from referat.model import Document
@@ -104,21 +104,34 @@ class ExportSummary:
         return self.splits.get(doc.doc_id, SPLITS[0])
 
 
-FORMATS: dict[str, ModuleType] = {
-    "spacy": docbin,
-    "prodigy": prodigy,
-    "doccano": doccano,
-    "labelstudio": labelstudio,
-    "hf": hf,
-    "parquet": parquet,
-    "review": corrections,
-}
+class _Formats(Mapping):
+    """Format name -> its module, imported the first time it is asked for: a run that
+    writes JSONL (every `referat process` and its workers) loads no exporter."""
+
+    def __init__(self, modules: dict[str, str]):
+        self._modules = modules
+
+    def __getitem__(self, name: str) -> ModuleType:
+        return importlib.import_module(f"referat.export.{self._modules[name]}")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._modules)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+
+_MODULES = {"spacy": "docbin", "prodigy": "prodigy", "doccano": "doccano", "labelstudio": "labelstudio",
+            "hf": "hf", "parquet": "parquet", "review": "corrections"}
+
+FORMATS = _Formats(_MODULES)
 """Format name -> module with `read(path, report, **choices)` and, for
 exports, `write(documents, out, summary, options)` and `TARGET` ("file" or
 "folder")."""
 
-EXPORTERS = {name: module for name, module in FORMATS.items() if hasattr(module, "write")}
-IMPORTERS = dict(FORMATS)
+EXPORTERS = _Formats({name: module for name, module in _MODULES.items() if name != "review"})
+"""The formats that can be written; the review page's corrections are read only."""
+IMPORTERS = FORMATS
 
 CORRECTION_FORMATS = ("review", "prodigy", "doccano", "labelstudio")
 """The tools whose corrections `referat import` is meant for."""
