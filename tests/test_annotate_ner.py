@@ -16,6 +16,7 @@ from referat.annotate import Annotator
 from referat.annotate.danplus import detokenise, flat_label, outer_entities, read_danplus
 from referat.annotate.gate import candidate_lines
 from referat.annotate.lemmas import danish_words, is_compound, lemma, lemma_table, write_table
+from referat.annotate import lemmas as lemmas_module
 from referat.annotate import ner as ner_module
 from referat.annotate.ner import gather, prf, record_pieces
 from referat.annotate.persons import find_persons, model_name_ok, name_bounds
@@ -125,10 +126,23 @@ def test_lemma_table(word, expected):
     assert lemma(word) == expected
 
 
-def test_the_word_lists_hold_one_lemma_per_form():
+def test_the_word_lists_hold_one_lemma_per_form_sorted_by_form():
     table = lemma_table()
-    assert len(table) == 553_116 and danish_words() == table.keys()
+    forms = list(table)
+    assert len(forms) == 553_116 and forms == sorted(forms)
     assert "" not in table and table["bevilgede"] == "bevilge"
+
+
+def test_danish_words_answer_as_a_set_would_before_and_after_becoming_one(monkeypatch):
+    forms = sorted({"aften", "bevilge", "bevilgede", "kommune", "kommunerne", "zoo", "æble", "Århus", "ø"})
+    monkeypatch.setattr(lemmas_module, "_SET_AFTER", 40)
+    words = lemmas_module.DanishWords("\n".join(forms))
+    probes = forms + ["", "a", "aftenx", "bevilg", "kommuner", "zz", "æ", "Å", "øx", "to\nlinjer", 7]
+    assert [p in words for p in probes] == [p in forms for p in probes]  # by binary search
+    assert [p in words for p in probes * 2] == [p in forms for p in probes * 2]  # then as a set
+    assert isinstance(words._set, frozenset)
+    table = danish_words()
+    assert "kommunerne" in table and "Kommunerne" not in table and "referatx" not in table
 
 
 def test_a_table_written_as_word_lists_reads_back_unchanged(tmp_path, monkeypatch):
