@@ -112,17 +112,22 @@ def _docx(document_xml: bytes) -> bytes:
                  "word/document.xml": document_xml})
 
 
+def _write_inflated_body(member, expanded: int) -> None:
+    """The minutes as a document body, padded with empty paragraphs to `expanded` bytes."""
+    member.write(_docx_xml(_paragraphs(MINUTES))[:-len("</w:body></w:document>")])
+    filler = b"<w:p/>" * (MB // 6)
+    for _ in range(expanded // len(filler)):
+        member.write(filler)
+    member.write(b"</w:body></w:document>")
+
+
 def _docx_bomb(path: Path, expanded: int = 300 * MB) -> None:
     """A small .docx whose body XML inflates to `expanded` bytes (a zip bomb, mildly)."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         zf.writestr("[Content_Types].xml", _CONTENT_TYPES)
         zf.writestr("_rels/.rels", _RELS)
         with zf.open("word/document.xml", "w", force_zip64=True) as member:
-            member.write(_docx_xml(_paragraphs(MINUTES))[:-len("</w:body></w:document>")])
-            filler = b"<w:p/>" * (MB // 6)
-            for _ in range(expanded // len(filler)):
-                member.write(filler)
-            member.write(b"</w:body></w:document>")
+            _write_inflated_body(member, expanded)
 
 
 def _docx_main_part_not_xml(path: Path, expanded: int = 300 * MB) -> None:
@@ -134,11 +139,7 @@ def _docx_main_part_not_xml(path: Path, expanded: int = 300 * MB) -> None:
         zf.writestr("_rels/.rels", _RELS.replace(b"word/document.xml", b"word/body.bin"))
         zf.writestr("word/document.xml", _docx_xml(""))  # what a sniffer looks for; nothing points at it
         with zf.open("word/body.bin", "w", force_zip64=True) as member:
-            member.write(_docx_xml(_paragraphs(MINUTES))[:-len("</w:body></w:document>")])
-            filler = b"<w:p/>" * (MB // 6)
-            for _ in range(expanded // len(filler)):
-                member.write(filler)
-            member.write(b"</w:body></w:document>")
+            _write_inflated_body(member, expanded)
 
 
 _IMAGE_RELS = (b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'

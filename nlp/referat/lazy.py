@@ -134,7 +134,7 @@ def thinc_torch_on() -> None:
 # --- spaCy's command line, run when it is used -----------------------------------
 
 
-class _DeferredLoader(importlib.abc.Loader):
+class _DeferredLoader(_Loader):
     """Makes a module whose code runs the first time one of its attributes is asked for;
     then the code of every module deferred so runs, in the order they were imported
     (`spacy.cli`'s `app` has its `info` command only once `spacy.cli.info` has run).
@@ -144,11 +144,8 @@ class _DeferredLoader(importlib.abc.Loader):
     """
 
     def __init__(self, loader, ready: tuple[str, ...] = ()):
-        self._loader = loader
+        super().__init__(loader, around=None)
         self._ready = ready
-
-    def create_module(self, spec):
-        return self._loader.create_module(spec)
 
     def exec_module(self, module) -> None:
         loader = self._loader
@@ -175,9 +172,6 @@ class _DeferredLoader(importlib.abc.Loader):
         for name in self._ready:
             setattr(module, name, stand_in(name))
         _deferred.append(run_code)
-
-    def __getattr__(self, name):  # get_code, get_source, ... for inspect and linecache
-        return getattr(self._loader, name)
 
 
 _deferred: list = []  # the code of deferred modules, not yet run

@@ -185,7 +185,6 @@ def train_ner(
     import logging
 
     from referat.annotate.ner import train as run_training
-    from referat.terminal import shown
 
     logging.getLogger("spacy").setLevel(logging.WARNING)
     command = " ".join(["referat train ner", *(f"--data {shown(d)}" for d in data), f"-o {shown(out)}",
@@ -240,7 +239,6 @@ def train_segmenter(
     import sys
     from contextlib import nullcontext
 
-    from referat.terminal import shown
     from referat.outputs import OutputRefused, check_target
     from referat.segment.render import layout as find_layout
     from referat.segment.training import train as run_training
@@ -326,7 +324,6 @@ def train_outcomes(
 
     Example: referat train outcomes corpora/greve -o models/decisions --exclude decisions-dev.jsonl
     """
-    from referat.terminal import shown
     from referat.decide.training import train as run_training
 
     try:
