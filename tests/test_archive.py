@@ -189,6 +189,39 @@ def test_two_indexers_at_once_take_turns(tmp_path):
         assert len(db.search("sanktion", limit=1000)) == 40
 
 
+_start_together = None
+
+
+def _keep_barrier(barrier):
+    global _start_together
+    _start_together = barrier
+
+
+def _open_each(paths):
+    try:
+        for path in paths:
+            _start_together.wait(timeout=60)
+            with Archive(path, timeout=30):
+                pass
+    except BaseException:
+        _start_together.abort()  # the other process stops waiting too
+        raise
+    return len(paths)
+
+
+def test_two_indexers_making_one_new_archive_both_wait_their_turn(tmp_path):
+    """Two connections switching a new file to WAL at once are told "locked"
+    without SQLite waiting, and one may read the schema half made by the other:
+    both open each of 40 new archives at the same moment, and neither gives up."""
+    paths = [tmp_path / f"archive-{n}.sqlite" for n in range(40)]
+    spawn = multiprocessing.get_context("spawn")
+    with spawn.Pool(2, initializer=_keep_barrier, initargs=(spawn.Barrier(2),)) as pool:
+        assert pool.map(_open_each, [paths, paths], chunksize=1) == [40, 40]
+    for path in paths:
+        with Archive(path, readonly=True) as db:
+            assert db.counts()["documents"] == 0
+
+
 def test_a_locked_archive_is_a_clear_error(tmp_path):
     path = tmp_path / "archive.sqlite"
     with Archive(path) as db:

@@ -63,6 +63,7 @@ from referat.archive.schema import (
     check,
     connect,
     errors,
+    patiently,
 )
 from referat.archive.words import Stemmer, stemmer_id
 from referat.errors import InputError
@@ -206,10 +207,10 @@ class Archive:
             with errors(self.path):
                 for pragma in ("mmap_size = 1073741824", "cache_size = -65536", "temp_store = MEMORY"):
                     self.db.execute(f"PRAGMA {pragma}")
-                if readonly:
-                    check(self.db, self.path, readonly=True)
-                else:
-                    self._prepare()
+            if readonly:
+                patiently(lambda: check(self.db, self.path, readonly=True), self.path, timeout=timeout)
+            else:
+                patiently(self._prepare, self.path, timeout=timeout)
         except BaseException:
             self.db.close()
             raise

@@ -26,8 +26,11 @@ SQLite failure into an `ArchiveError` that says what is wrong with the file.
 
 from __future__ import annotations
 
+import random
 import sqlite3
 import stat
+import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -184,6 +187,24 @@ def connect(path: Path, *, readonly: bool, timeout: float) -> sqlite3.Connection
     return db
 
 
+def patiently(step: Callable[[], object], path: Path, *, timeout: float) -> None:
+    """Run `step` again while the archive is locked, for up to `timeout` seconds.
+
+    SQLite waits for another connection's lock by itself, except where waiting
+    could deadlock: two connections switching a new file to WAL at once are
+    told "locked" at once. Such a step is repeated after a short random pause."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with errors(path):
+                step()
+            return
+        except ArchiveLocked:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(random.uniform(0.005, 0.05))
+
+
 @contextmanager
 def errors(path: Path):
     """Every SQLite failure inside as an ArchiveError naming the file and what is wrong."""
@@ -223,8 +244,12 @@ def archive_error(err: sqlite3.Error, path: Path) -> ArchiveError:
 def check(db: sqlite3.Connection, path: Path, *, readonly: bool) -> bool:
     """Whether `db` is a referat archive of this schema; False for an empty file
     (which `index` then makes one); an error for anything else."""
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+    db.execute("SAVEPOINT check_archive")  # both read from one snapshot: another indexer may be making it
+    try:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+    finally:
+        db.execute("RELEASE check_archive")
     if version == SCHEMA_VERSION:
         missing = [t for t in TABLES if t not in tables]
         if missing:
