@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 import referat
 from referat.annotate import Annotator
+from referat.annotate.backends import load_shipped_model
 from referat.annotate.danplus import detokenise, flat_label, outer_entities, read_danplus
 from referat.annotate.gate import candidate_lines
 from referat.annotate.lemmas import danish_words, is_compound, lemma, lemma_table, write_table
@@ -319,6 +320,35 @@ def test_default_annotator_runs_the_model_and_refuses_a_changed_one(tmp_path, mo
     monkeypatch.setenv("REFERAT_MODELS", str(models))
     with pytest.raises(ModelError, match="does not match its sha256"):
         Annotator("model")
+
+
+class _Reading:
+    """A spaCy pipeline that notes every text it is given."""
+
+    def __init__(self, nlp):
+        self.nlp, self.read = nlp, []
+
+    def pipe(self, texts, **kwargs):
+        self.read.extend(texts)
+        return self.nlp.pipe(texts, **kwargs)
+
+
+def test_a_piece_met_before_is_not_read_again_and_keeps_its_entities():
+    if not (models_dir() / "ner" / "meta.json").exists():
+        pytest.skip("models/ner is not in this checkout")
+    backend = load_shipped_model()
+    backend.nlp = reading = _Reading(backend.nlp)
+    minutes = "På mødet fortalte Ahmad Rahimi om Vejle Kommunes planer.\n"
+    other = "Ordet blev givet til Xhaka Berisha.\n"
+    first, again = backend.find_many([minutes, minutes])
+    assert len(reading.read) == 1
+    assert backend.find(minutes) == first == again
+    assert ("PERSON", "Ahmad Rahimi") in {(s.label, s.text) for s in first}
+    assert len(reading.read) == 1
+    backend.remembered = 1  # the oldest piece is forgotten
+    backend.find(other)
+    backend.find(minutes)
+    assert len(reading.read) == 3 and backend.find(minutes) == first and len(reading.read) == 3
 
 
 @pytest.mark.slow

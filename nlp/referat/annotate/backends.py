@@ -13,7 +13,8 @@ import json
 import logging
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from referat.annotate.persons import known_name, model_name_ok, name_bounds
@@ -44,6 +45,8 @@ class ExternalNER:
     check_names: bool = False  # keep only plausible names (persons.plausible_name)
     batch_size: int = 64
     gated: bool = False
+    remembered: int = 4096  # pieces whose entities are kept: minutes repeat headings and set phrases
+    _seen: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict, repr=False, compare=False)
 
     def find_many(self, texts: Iterable[str], known: Iterable[list[Span]] | None = None) -> list[list[Span]]:
         """Entities of each text; all pieces of all texts go through one `nlp.pipe`.
@@ -58,13 +61,12 @@ class ExternalNER:
         pieces = [(i, offset, piece) for i, text in enumerate(texts)
                   for offset, piece in (gate.pieces(text, known[i]) if self.gated else chunks(text))]
         out: list[list[Span]] = [[] for _ in texts]
-        docs = self.nlp.pipe((p for _, _, p in pieces), batch_size=self.batch_size)
-        for (i, offset, _), doc in zip(pieces, docs):
-            for ent in doc.ents:
-                label = LABELS.get(ent.label_)
+        for (i, offset, _), ents in zip(pieces, self._entities([p for _, _, p in pieces])):
+            for ent_start, ent_end, ent_label in ents:
+                label = LABELS.get(ent_label)
                 if label is None:
                     continue
-                start, end = _trim(texts[i], offset + ent.start_char, offset + ent.end_char)
+                start, end = _trim(texts[i], offset + ent_start, offset + ent_end)
                 if label == "PERSON":
                     start, end = name_bounds(texts[i], start, end)
                     if end > start and self.gated and not (model_name_ok(texts[i][start:end]) and (
@@ -81,6 +83,24 @@ class ExternalNER:
 
     def find(self, text: str, known: list[Span] | None = None) -> list[Span]:
         return self.find_many([text], None if known is None else [known])[0]
+
+    def _entities(self, pieces: list[str]) -> list[list[tuple[int, int, str]]]:
+        """(start, end, label) of each piece's entities. A piece met before (the same heading,
+        footer or standard sentence in another item or meeting) is not run again: the model
+        reads each piece on its own, so its entities there are the same."""
+        seen = self._seen
+        new = []
+        for piece in dict.fromkeys(pieces):
+            if piece in seen:
+                seen[piece] = seen.pop(piece)  # the most recently used is forgotten last
+            else:
+                new.append(piece)
+        for piece, doc in zip(new, self.nlp.pipe(new, batch_size=self.batch_size)):
+            seen[piece] = [(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents]
+        found = [seen[p] for p in pieces]
+        for oldest in list(islice(seen, max(0, len(seen) - self.remembered))):
+            del seen[oldest]
+        return found
 
 
 def _opens_line(text: str, start: int) -> bool:
