@@ -26,7 +26,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bench_annotate import best_of  # (bench/ is the script's folder: sys.path[0])
+from bench_annotate import afresh, best_of  # (bench/ is the script's folder: sys.path[0])
 
 from referat.pipeline import Options, Pipeline
 from referat.resources import models_dir, shared_dir
@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     decider.decide(docs[0])  # loads the model
     decisions = sum(1 for d in docs for i in d.items if i.decision is not None)
     decide = best_of(lambda: [decider.decide(d) for d in docs], args.repeat)
-    pipeline = best_of(lambda: [whole.process(p) for p in paths], 1)
+    pipeline = best_of(lambda: afresh(whole, paths), 1)
     print(f"decide: {decisions} decisions in {len(docs)} meetings, {decide:.3f} s CPU "
           f"({decisions / decide:.0f} decisions/s); {100 * decide / pipeline:.1f} % of the pipeline's "
           f"{pipeline:.2f} s")

@@ -84,6 +84,10 @@ class ExternalNER:
     def find(self, text: str, known: list[Span] | None = None) -> list[Span]:
         return self.find_many([text], None if known is None else [known])[0]
 
+    def forget(self) -> None:
+        """Forget the pieces read so far (a benchmark reads the same text again as new)."""
+        self._seen.clear()
+
     def _entities(self, pieces: list[str]) -> list[list[tuple[int, int, str]]]:
         """(start, end, label) of each piece's entities. A piece met before (the same heading,
         footer or standard sentence in another item or meeting) is not run again: the model
